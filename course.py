@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set up the course and run it: the one entry point, needing only Python 3.11+.
+
+    python3 course.py lab     set up, then open the course in JupyterLab
+    python3 course.py test    set up, then run the whole test suite (extra args go to pytest)
+    python3 course.py setup   only set up
+
+"Set up" means: create the virtual environment `.venv/` and install the pinned requirements
+and `checker` into it. It is skipped when nothing it depends on has changed since the last time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+INSTALL_INPUTS = ["requirements.txt", "constraints.txt", "pyproject.toml"]
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def install_fingerprint() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for name in INSTALL_INPUTS:
+        path = ROOT / name
+        digest.update(name.encode() + (path.read_bytes() if path.exists() else b""))
+    return digest.hexdigest()
+
+
+def run(*cmd, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def setup() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    python = venv_python()
+    stamp = VENV / ".course-installed"
+    fingerprint = install_fingerprint()
+    if python.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return python
+    if not python.exists():
+        print(f"Creating the virtual environment in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    constraints = ["-c", "constraints.txt"] if (ROOT / "constraints.txt").exists() else []
+    run(*pip, "-r", "requirements.txt", *constraints)
+    run(*pip, "--no-deps", "-e", ".")
+    stamp.write_text(fingerprint)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("lab", [])
+    if command not in {"lab", "test", "setup"}:
+        print(__doc__)
+        return 2
+    python = setup()
+    if command == "setup":
+        return 0
+    if command == "test":
+        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
+    return subprocess.call([str(python), "-m", "jupyter", "lab", *rest],
+                           cwd=ROOT / "notebooks")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
