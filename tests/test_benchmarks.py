@@ -1,0 +1,28 @@
+"""The benchmark scripts run and print their figures (on small sizes; no timing is asserted)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script, *args):
+    out = subprocess.run([sys.executable, str(BENCHMARKS / script), *args],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_ema_speed_benchmark_prints_both_times_and_the_ratio():
+    out = run("ema_speed.py", "--points", "20000")
+    assert "reference" in out and "Python loop" in out and "speed-up" in out
+    assert "results agree: True" in out
+
+
+@pytest.mark.slow
+def test_gradcheck_benchmark_prints_passes_times_and_flags_the_same_tensors():
+    out = run("gradcheck_directional.py", "--sizes", "8", "16", "6", "4", "--batch", "5")
+    assert out.count("same tensors flagged: True") == 2
+    assert "flags ['W_2', 'b_3']" in out
