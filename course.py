@@ -69,7 +69,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
-    return subprocess.call([str(python), "-m", "jupyter", "lab", *rest],
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest],
                            cwd=ROOT / "notebooks")
 
 
