@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backprop import backprop, forward, network_loss, sgd_step
+from .network import backprop, forward, network_loss, sgd_step
 
 
 def init_network(layer_sizes, seed: int = 0):
