@@ -15,6 +15,18 @@ EMA
     θ_1 … θ_T are stored at indices 0 … T−1 along axis 0; vector-valued θ is allowed.
     v_0 = 0,   v_t = β v_{t−1} + (1 − β) θ_t,   corrected v̂_t = v_t / (1 − β^t),   β in [0, 1).
 
-Modules: ``checker.reference`` (the math), ``checker.data`` (the shipped data sets).
+Use ``checker.check(exercise_id, fn)`` in a notebook for feedback and ``checker.grade(exercise_id, fn)``
+in nbgrader test cells. ``checker.EXERCISES`` lists the exercise ids; ``checker.MISTAKES`` maps each
+mistake id to a one-line explanation and a hint.
+
+Modules: ``checker.reference`` (the math), ``checker.data`` (the shipped data sets),
+``checker.exercises`` (case generators, mutants and judges), ``checker.running`` (calling learner
+code, guarded), ``checker.judge`` (verdicts from plain observations).
 """
+from .exercises import EXERCISES
+from .grading import check, grade
+from .mistakes import MISTAKES
+from .result import CheckResult
+
 __version__ = "0.1.0"
+__all__ = ["check", "grade", "EXERCISES", "MISTAKES", "CheckResult"]

@@ -1,0 +1,100 @@
+"""What an exercise is: a case generator plus a judge of (inputs, learner outputs).
+
+An Exercise subclass supplies
+- ``make_cases(rng)``: fresh, seeded inputs (plain arrays and numbers);
+- ``expected(case)``: the right answer, from ``checker.reference``;
+- ``mutants``: known wrong implementations, each tagged with a MISTAKES id, for diagnosis;
+- optionally ``extra_problem(case, snap)``: a check that does not use the reference
+  (numerical gradients, properties), and ``describe(case)`` for messages.
+Learner code never runs here: it only maps a case's inputs to outputs (``checker.running``).
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compare import Problem
+
+
+@dataclass
+class Case:
+    """One set of inputs. args maps the learner function's parameter names to values."""
+
+    args: dict
+    label: str = ""
+    shown: bool = True      # may the check show this case's input values to the learner?
+    info: dict = field(default_factory=dict)  # judge-only facts, e.g. the batch size N
+
+    def call_args(self) -> dict:
+        """Fresh copies of the arguments, ready to pass to a function."""
+        return copy.deepcopy(self.args)
+
+
+@dataclass
+class Mutant:
+    mistake: str
+    fn: object            # fn(**case.args) -> output, like the learner's function
+    detail: str = ""      # added to the message when this mutant is the diagnosis
+
+
+class Exercise:
+    id: str = ""
+    points: int = 1
+    signature: str = ""
+    summary: str = ""            # one line: what the function computes, in the course's notation
+    time_limit: float = 5.0      # seconds for the whole check
+
+    def make_cases(self, rng: np.random.Generator) -> list[Case]:
+        raise NotImplementedError
+
+    def expected(self, case: Case):
+        raise NotImplementedError
+
+    @property
+    def mutants(self) -> list[Mutant]:
+        return []
+
+    def extra_problem(self, case: Case, snap) -> Problem | None:
+        """A check beyond agreeing with the reference (run only when the output agrees)."""
+        return None
+
+    def fitted_mutants(self, cases, observations) -> list[Mutant]:
+        """Mutants whose parameters are estimated from the learner's outputs (default: none)."""
+        return []
+
+    def assess(self, cases, observations, wants, assess_one):
+        """(problem or None, passed only at float32 tolerance) for every case. By default each
+        case is judged alone by assess_one (agreement with the reference, then extra_problem)."""
+        return [assess_one(self, c, o, w) for c, o, w in zip(cases, observations, wants)]
+
+    def explain(self, case: Case, snap) -> str:
+        """Extra words for a failing case (e.g. which tensor is wrong); '' for none."""
+        return ""
+
+    def batch_size(self, case: Case) -> int | None:
+        return case.info.get("N")
+
+    def describe(self, case: Case) -> str:
+        return case.label
+
+    def cases(self, seed: int) -> list[Case]:
+        return self.make_cases(np.random.default_rng(seed))
+
+
+def run_quietly(fn, args: dict):
+    """Run trusted code (a reference or a mutant) with numpy and Python warnings silenced."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(**copy.deepcopy(args))
+
+
+def shape_text(a) -> str:
+    return "×".join(map(str, np.shape(a))) if np.ndim(a) else "scalar"
+
+
+def spread_activations(rng, shape, low=0.05, high=0.95):
+    """Activations o = σ(z) spread over (low, high)."""
+    return rng.uniform(low, high, size=shape)

@@ -1,0 +1,348 @@
+"""Exercises output_delta, hidden_delta, layer_gradients and backprop.
+
+Gradients are judged twice: against the reference, and against numerical gradients of the
+loss through the forward pass (central differences), tensor by tensor, so that a failing
+message can say which layer and which tensor (weights or bias) is wrong.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import reference as ref
+from ..compare import NamedList, Named, Problem
+from .base import Case, Exercise, Mutant, spread_activations
+
+
+def _sig_prime(o):
+    return o * (1 - o)
+
+
+def _soft_targets(rng, shape):
+    return rng.uniform(0.05, 0.95, size=shape)
+
+
+# --- output_delta ----------------------------------------------------------------------------
+
+class OutputDelta(Exercise):
+    id = "output_delta"
+    points = 2
+    signature = "output_delta(o, t)"
+    summary = "δ_L = (o − t) ⊙ o ⊙ (1 − o)"
+
+    def make_cases(self, rng):
+        cases = []
+        for N, K, one_hot in [(1, 2, False), (3, 4, False), (8, 3, False), (5, 3, True)]:
+            o = spread_activations(rng, (N, K))
+            t = np.eye(K)[rng.integers(0, K, N)] if one_hot else _soft_targets(rng, (N, K))
+            label = f"N = {N} examples, K = {K} outputs" + (", one-hot targets" if one_hot else "")
+            cases.append(Case({"o": o, "t": t}, label, info={"N": N}))
+        return cases
+
+    def expected(self, case):
+        return ref.output_delta(case.args["o"], case.args["t"])
+
+    @property
+    def mutants(self):
+        s = ref.sigmoid
+        return [
+            Mutant("sign_flipped", lambda o, t: (t - o) * _sig_prime(o)),
+            Mutant("missing_sigma_prime", lambda o, t: o - t),
+            Mutant("sigma_prime_of_output", lambda o, t: (o - t) * s(o) * (1 - s(o))),
+            Mutant("tanh_derivative", lambda o, t: (o - t) * (1 - o ** 2)),
+            Mutant("sigma_prime_of_target", lambda o, t: (o - t) * t * (1 - t)),
+            Mutant("factor_two", lambda o, t: 2 * (o - t) * _sig_prime(o)),
+            Mutant("extra_1_over_N", lambda o, t: (o - t) * _sig_prime(o) / o.shape[0]),
+            Mutant("missing_sigma_prime", lambda o, t: t - o, "(And the sign is flipped: (t − o).)"),
+        ]
+
+
+# --- hidden_delta ------------------------------------------------------------------------------
+
+class HiddenDelta(Exercise):
+    id = "hidden_delta"
+    points = 2
+    signature = "hidden_delta(o, delta_next, W_next)"
+    summary = "δ_l = (δ_{l+1} @ W_{l+1}.T) ⊙ o_l ⊙ (1 − o_l)"
+
+    def make_cases(self, rng):
+        cases = []
+        for N, n, n_next in [(3, 4, 4), (5, 3, 2), (1, 2, 5), (4, 6, 3)]:
+            args = {"o": spread_activations(rng, (N, n)),
+                    "delta_next": rng.normal(0, 0.1, size=(N, n_next)),
+                    "W_next": rng.normal(0, 1, size=(n, n_next))}
+            square = " (square W_next)" if n == n_next else ""
+            cases.append(Case(args, f"N = {N}, o_l of shape ({N}, {n}), delta_next of shape "
+                                    f"({N}, {n_next}), W_next of shape ({n}, {n_next}){square}",
+                              info={"N": N}))
+        return cases
+
+    def expected(self, case):
+        return ref.hidden_delta(**case.args)
+
+    @property
+    def mutants(self):
+        s = ref.sigmoid
+        return [
+            Mutant("hidden_missing_sigma_prime", lambda o, delta_next, W_next: delta_next @ W_next.T),
+            Mutant("missing_transpose", lambda o, delta_next, W_next: (delta_next @ W_next) * _sig_prime(o)),
+            Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next @ delta_next) * _sig_prime(o)),
+            Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next.T @ delta_next) * _sig_prime(o)),
+            Mutant("sigma_prime_of_output",
+                   lambda o, delta_next, W_next: (delta_next @ W_next.T) * s(o) * (1 - s(o))),
+            Mutant("tanh_derivative", lambda o, delta_next, W_next: (delta_next @ W_next.T) * (1 - o ** 2)),
+            Mutant("sign_flipped", lambda o, delta_next, W_next: -(delta_next @ W_next.T) * _sig_prime(o)),
+            Mutant("extra_1_over_N",
+                   lambda o, delta_next, W_next: (delta_next @ W_next.T) * _sig_prime(o) / o.shape[0]),
+        ]
+
+
+# --- layer_gradients -------------------------------------------------------------------------
+
+def _surrogate_gradients(o_prev, delta):
+    """Numerical ∂/∂W and ∂/∂b of L_s(W, b) = Σ δ ⊙ (o_prev @ W + b) / N, whose exact gradients
+    are the layer's: here ∂L_s/∂z = δ/N, just as ∂L/∂z_l = δ_l/N in the network."""
+    N, n_in, n_out = o_prev.shape[0], o_prev.shape[1], delta.shape[1]
+    W0, b0 = np.zeros((n_in, n_out)), np.zeros(n_out)
+
+    def loss(W, b):
+        return float(np.sum(delta * (o_prev @ W + b)) / N)
+
+    return (ref.numerical_gradient(lambda W: loss(W, b0), W0),
+            ref.numerical_gradient(lambda b: loss(W0, b), b0))
+
+
+def _tensor_report(names, got_items, numeric) -> tuple[list[str], str]:
+    """(names of the wrong tensors, a one-line report) from learner tensors vs numerical ones."""
+    wrong, parts = [], []
+    for name, got, num in zip(names, got_items, numeric):
+        if got is None or got.values is None or got.shape != num.shape:
+            wrong.append(name)
+            parts.append(f"{name}: wrong shape")
+            continue
+        err = ref.relative_error(got.values, num)
+        if not err <= 1e-6:
+            wrong.append(name)
+            parts.append(f"{name}: wrong (relative error {err:.2g})")
+        else:
+            parts.append(f"{name}: ok")
+    return wrong, "; ".join(parts)
+
+
+class LayerGradients(Exercise):
+    id = "layer_gradients"
+    points = 2
+    signature = "layer_gradients(o_prev, delta) -> (dW, db)"
+    summary = "∂L/∂W_l = o_{l-1}.T @ δ_l / N and ∂L/∂b_l = Σ_n δ_l / N"
+
+    def make_cases(self, rng):
+        cases = []
+        for N, n_in, n_out in [(1, 3, 2), (5, 4, 4), (7, 2, 5), (3, 6, 1)]:
+            args = {"o_prev": spread_activations(rng, (N, n_in)),
+                    "delta": rng.normal(0, 0.1, size=(N, n_out))}
+            cases.append(Case(args, f"N = {N}, o_prev of shape ({N}, {n_in}), delta of shape ({N}, {n_out})",
+                              info={"N": N}))
+        return cases
+
+    def expected(self, case):
+        dW, db = ref.layer_gradients(**case.args)
+        return Named((dW, db), ("dW", "db"))
+
+    def extra_problem(self, case, snap):
+        numeric = _surrogate_gradients(**case.args)
+        wrong, report = _tensor_report(["dW", "db"], snap.items, numeric)
+        if wrong:
+            return Problem("property", "against numerical gradients: " + report)
+        return None
+
+    @property
+    def mutants(self):
+        def N(d):
+            return d.shape[0]
+        return [
+            Mutant("dW_transposed", lambda o_prev, delta: (delta.T @ o_prev / N(delta), delta.mean(0))),
+            Mutant("missing_1_over_N", lambda o_prev, delta: (o_prev.T @ delta, delta.sum(0))),
+            Mutant("missing_1_over_N", lambda o_prev, delta: (o_prev.T @ delta, delta.mean(0)),
+                   "(Only ∂L/∂W lacks it; ∂L/∂b is right.)"),
+            Mutant("extra_1_over_N", lambda o_prev, delta: (o_prev.T @ delta / N(delta) ** 2,
+                                                            delta.sum(0) / N(delta) ** 2)),
+            Mutant("extra_1_over_N", lambda o_prev, delta: (o_prev.T @ delta / N(delta) ** 2, delta.mean(0)),
+                   "(In ∂L/∂W; ∂L/∂b is right.)"),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.mean(1))),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum(1) / N(delta))),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta / N(delta)),
+                   "(∂L/∂b was not reduced over the batch at all.)"),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.mean()),
+                   "(You averaged over every element; average over axis 0 only.)"),
+            Mutant("bias_sum_not_mean", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum(0))),
+        ]
+
+
+# --- backprop --------------------------------------------------------------------------------
+
+def variant_backprop(weights, biases, X, T, *, deriv=None, out=None, hidden=None, grads=None, lr=None):
+    """Backprop with hooks, to build the mutants. Hooks default to the course's formulas.
+
+    deriv(o, z) -> σ′; out(o_L, T, d) -> δ_L; hidden(delta_next, W_next, o, d, o_next, d_next,
+    is_first_hidden, o_L, T) -> δ_l; grads(o_prev, delta) -> (dW, db); lr: update each W_l
+    right after its gradient (before δ is passed back through it).
+    """
+    weights = [np.array(W, dtype=float) for W in weights]
+    os_, zs = [np.asarray(X, dtype=float)], [None]
+    for W, b in zip(weights, biases):
+        zs.append(os_[-1] @ W + b)
+        os_.append(ref.sigmoid(zs[-1]))
+    d = [None] + [(deriv or (lambda o, z: o * (1 - o)))(os_[l], zs[l]) for l in range(1, len(os_))]
+    L = len(weights)
+    delta = out(os_[L], T, d[L]) if out else (os_[L] - T) * d[L]
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        N = delta.shape[0]
+        dWs[l - 1], dbs[l - 1] = grads(os_[l - 1], delta) if grads else (os_[l - 1].T @ delta / N,
+                                                                          delta.mean(axis=0))
+        if lr is not None:
+            weights[l - 1] = weights[l - 1] - lr * dWs[l - 1]
+        if l > 1:
+            if hidden:
+                delta = hidden(delta, weights[l - 1], os_[l - 1], d[l - 1], os_[l], d[l], l == L, os_[L], T)
+            else:
+                delta = (delta @ weights[l - 1].T) * d[l - 1]
+    return dWs, dbs
+
+
+def _bp(**hooks):
+    return lambda weights, biases, X, T: variant_backprop(weights, biases, X, T, **hooks)
+
+
+def _hidden_uses_output_error(delta, W, o, d, o_next, d_next, first, o_L, T):
+    source = (o_L - T) if first else delta
+    return (source @ W.T) * d
+
+
+BACKPROP_ARCHITECTURES = [([2, 2, 2], 1), ([3, 4, 2], 5), ([4, 3, 5, 2], 3), ([5, 2], 4),
+                          ([3, 2, 2], 6), ([2, 3, 3, 2], 2)]
+
+
+class Backprop(Exercise):
+    id = "backprop"
+    points = 3
+    signature = "backprop(weights, biases, X, T) -> (dWs, dbs)"
+    summary = "backprop: ∂L/∂W_l = o_{l-1}.T @ δ_l / N and ∂L/∂b_l = Σ_n δ_l / N for every layer"
+
+    def make_cases(self, rng):
+        cases = []
+        for sizes, N in BACKPROP_ARCHITECTURES:
+            weights = [rng.normal(0, 1.2, size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+            biases = [rng.normal(0, 0.5, size=b) for b in sizes[1:]]
+            args = {"weights": weights, "biases": biases, "X": rng.normal(0, 1, size=(N, sizes[0])),
+                    "T": _soft_targets(rng, (N, sizes[-1]))}
+            cases.append(Case(args, f"layer sizes {'-'.join(map(str, sizes))}, N = {N} examples",
+                              info={"N": N}))
+        return cases
+
+    def expected(self, case):
+        dWs, dbs = ref.backprop(**case.args)
+        L = len(dWs)
+        return Named((NamedList(dWs, [f"dWs[{l}] (∂L/∂W_{l + 1})" for l in range(L)]),
+                      NamedList(dbs, [f"dbs[{l}] (∂L/∂b_{l + 1})" for l in range(L)])), ("dWs", "dbs"))
+
+    def numerical(self, case):
+        a = case.args
+        W, b, X, T = a["weights"], a["biases"], a["X"], a["T"]
+        L = len(W)
+        num_W = [ref.numerical_gradient(
+            lambda Wl, l=l: ref.network_loss(W[:l] + [Wl] + W[l + 1:], b, X, T), W[l]) for l in range(L)]
+        num_b = [ref.numerical_gradient(
+            lambda bl, l=l: ref.network_loss(W, b[:l] + [bl] + b[l + 1:], X, T), b[l]) for l in range(L)]
+        return num_W, num_b
+
+    def extra_problem(self, case, snap):
+        num_W, num_b = self.numerical(case)
+        L = len(num_W)
+        names = [f"∂L/∂W_{l + 1}" for l in range(L)] + [f"∂L/∂b_{l + 1}" for l in range(L)]
+        wrong, report = _tensor_report(names, snap.items[0].items + snap.items[1].items, num_W + num_b)
+        if wrong:
+            return Problem("property", "against numerical gradients of L: " + report)
+        return None
+
+    def explain(self, case, snap) -> str:
+        """Which tensors disagree with numerical gradients (for a failing answer)."""
+        if snap is None or snap.kind != "sequence" or len(snap.items) != 2 or \
+                any(item.kind != "sequence" for item in snap.items):
+            return ""
+        num_W, num_b = self.numerical(case)
+        L = len(num_W)
+        if len(snap.items[0].items) != L or len(snap.items[1].items) != L:
+            return ""
+        names = [f"∂L/∂W_{l + 1}" for l in range(L)] + [f"∂L/∂b_{l + 1}" for l in range(L)]
+        wrong, report = _tensor_report(names, snap.items[0].items + snap.items[1].items, num_W + num_b)
+        return f"Against numerical gradients of L, tensor by tensor: {report}." if wrong else ""
+
+    @property
+    def mutants(self):
+        s = ref.sigmoid
+
+        def mean_free(o_prev, delta):
+            return o_prev.T @ delta, delta.sum(0)
+
+        def extra_N(o_prev, delta):
+            N = delta.shape[0]
+            return o_prev.T @ delta / N ** 2, delta.sum(0) / N ** 2
+
+        return [
+            Mutant("sign_flipped", _bp(out=lambda o, T, d: (T - o) * d)),
+            Mutant("missing_sigma_prime", _bp(out=lambda o, T, d: o - T)),
+            Mutant("sigma_prime_of_output", _bp(deriv=lambda o, z: s(o) * (1 - s(o)))),
+            Mutant("sigma_prime_of_output", _bp(out=lambda o, T, d: (o - T) * s(o) * (1 - s(o))),
+                   "(At the output layer.)"),
+            Mutant("sigma_prime_of_z", _bp(deriv=lambda o, z: z * (1 - z))),
+            Mutant("tanh_derivative", _bp(deriv=lambda o, z: 1 - o ** 2)),
+            Mutant("sigma_prime_of_target", _bp(out=lambda o, T, d: (o - T) * T * (1 - T))),
+            Mutant("factor_two", _bp(out=lambda o, T, d: 2 * (o - T) * d)),
+            Mutant("missing_1_over_N", _bp(grads=mean_free)),
+            Mutant("extra_1_over_N", _bp(grads=extra_N)),
+            Mutant("extra_1_over_N", _bp(out=lambda o, T, d: (o - T) * d / o.shape[0]),
+                   "(δ_L was divided by N, and the gradients divide by N again.)"),
+            Mutant("hidden_uses_output_error", _bp(hidden=_hidden_uses_output_error)),
+            Mutant("hidden_missing_sigma_prime",
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: delta @ W.T)),
+            Mutant("hidden_next_layer_sigma_prime",
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: ((delta * d_next) @ W.T) * d)),
+            Mutant("hidden_next_layer_sigma_prime",
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W.T) * d_next),
+                   "(This layer's σ′ was replaced by the next layer's.)"),
+            Mutant("missing_transpose",
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W) * d)),
+            Mutant("dW_transposed", _bp(grads=lambda o_prev, delta: (delta.T @ o_prev / delta.shape[0],
+                                                                     delta.mean(0)))),
+            Mutant("bias_wrong_axis", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
+                                                                       delta.mean(1)))),
+            Mutant("bias_wrong_axis", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
+                                                                       delta / delta.shape[0]))),
+            Mutant("bias_sum_not_mean", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
+                                                                         delta.sum(0)))),
+        ]
+
+    def fitted_mutants(self, cases, observations):
+        """The 'updated weights' mistake, with the learning rate estimated from the learner's
+        first hidden-layer gradient: on a 2-layer network that gradient is affine in lr."""
+        for case, obs in zip(cases, observations):
+            if len(case.args["weights"]) != 2 or obs.output is None:
+                continue
+            try:
+                got = obs.output.items[0].items[0].values
+                g0 = variant_backprop(**case.args)[0][0]
+                g1 = variant_backprop(**case.args, lr=1.0)[0][0]
+            except Exception:
+                return []
+            if got is None or got.shape != g0.shape:
+                return []
+            direction = (g1 - g0).reshape(-1)
+            denominator = float(direction @ direction)
+            if denominator == 0:
+                return []
+            lr = float((got - g0).reshape(-1) @ direction / denominator)
+            if not np.isfinite(lr) or lr <= 0:
+                return []
+            return [Mutant("uses_updated_weights", _bp(lr=lr),
+                           f"(It matches an update with learning rate ≈ {lr:.3g} before δ was passed back.)")]
+        return []

@@ -1,0 +1,79 @@
+"""checker.check and checker.grade: run a learner's function on fresh cases and judge it."""
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+import warnings
+
+from .exercises import EXERCISES, get_exercise
+from .judge import judge
+from .result import CheckResult
+from .running import Observation, observe
+
+CHECK_SEED = 0        # the cases `check` shows; reruns give the same messages
+GRADE_SEED = 2_718    # grading uses other cases, so answers tuned to the shown ones fail
+
+
+def observe_all(exercise, fn, cases, time_limit: float) -> list[Observation]:
+    """The untrusted half: the learner's function on every case, within one time budget."""
+    observations, deadline = [], time.monotonic() + time_limit
+    for case in cases:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            observations.append(Observation(error="timeout"))
+            continue
+        obs = observe(fn, case.call_args(), time_limit=remaining)
+        observations.append(obs)
+        if obs.error in ("not_attempted", "timeout") or obs.used_reference:
+            # the verdict is settled; don't spend the budget on the other cases
+            observations.extend(Observation(error=obs.error, used_reference=obs.used_reference)
+                                for _ in cases[len(observations):])
+            break
+    return observations
+
+
+def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None) -> CheckResult:
+    exercise = get_exercise(exercise_id)
+    if not callable(fn):
+        return judge_not_callable(exercise, fn)
+    cases = exercise.cases(seed)
+    observations = observe_all(exercise, fn, cases, time_limit or exercise.time_limit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return judge(exercise, cases, observations, reveal=reveal)
+
+
+def judge_not_callable(exercise, fn) -> CheckResult:
+    text = (f"✗ {exercise.id}: not right yet (0/{exercise.points} points)\n"
+            f"Pass your function itself, e.g. checker.check('{exercise.id}', {exercise.id}); "
+            f"got a {type(fn).__name__}, which cannot be called.")
+    return CheckResult(exercise.id, False, 0.0, float(exercise.points), "wrong_type", text,
+                       headline=text.splitlines()[0], explanation=text.splitlines()[1])
+
+
+def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | None = None,
+          show: bool = True) -> CheckResult:
+    """Check a learner's function for one exercise and show the verdict.
+
+    In Jupyter the result is shown as a short rich block (pass or fail, the failing case with
+    its inputs, the expected value and yours, and a hint for the diagnosed mistake); elsewhere
+    it is printed. Never raises because of the learner's code. Exercise ids: checker.EXERCISES.
+    """
+    result = run_check(exercise_id, fn, seed=seed, reveal=True, time_limit=time_limit)
+    if show:
+        result.show()
+    return result
+
+
+def grade(exercise_id: str, fn, *, seed: int = GRADE_SEED, time_limit: float | None = None) -> None:
+    """For nbgrader test cells: the same check on hidden cases. Raises AssertionError(message)
+    when it fails; writes nothing to stderr; the message shows no expected values."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit)
+    if not result.passed:
+        raise AssertionError(result.message)
+    print(result.headline)
+
+
+__all__ = ["check", "grade", "EXERCISES"]
