@@ -28,6 +28,8 @@ class Problem:
     path: str = ""
     where: tuple | None = None
     mistake: str | None = None   # a more precise MISTAKES id, when the problem itself tells
+    want: np.ndarray | None = None  # the expected and the learner's values of the item that
+    got: np.ndarray | None = None   # disagrees (for messages that may show them)
 
 
 def describe(snap: Snapshot) -> str:
@@ -108,7 +110,8 @@ def _compare_array(want, snap, tolerance, path):
     if snap.values is None or snap.dtype == "bool":
         return Problem("wrong_type", f"{_label(path)}expected an array of floats, got dtype {snap.dtype}", path)
     if snap.shape != want.shape:
-        return Problem("wrong_shape", f"{_label(path)}expected shape {want.shape}, got {snap.shape}", path)
+        return Problem("wrong_shape", f"{_label(path)}expected shape {want.shape}, got {snap.shape}", path,
+                       want=want, got=snap.values)
     return _compare_values(want, snap.values, tolerance, path)
 
 
@@ -119,12 +122,13 @@ def _compare_values(want, got, tolerance, path):
     bad_finite = ~_isfinite(got) & _isfinite(want)
     if _any(bad_finite):
         where = tuple(int(i) for i in _unravel(_argmax(bad_finite), got.shape)) if got.shape else None
-        return Problem("not_finite", f"{_label(path)}NaN or inf at index {where}", path, where)
+        return Problem("not_finite", f"{_label(path)}NaN or inf at index {where}", path, where,
+                       want=want, got=got)
     with np.errstate(all="ignore"):
         err = _where(ok, 0.0, _abs(got - want))
     where = tuple(int(i) for i in _unravel(_argmax(err), got.shape)) if got.shape else None
     return Problem("value", f"{_label(path)}largest difference {float(err.max()):.3g}"
-                   + (f" at index {where}" if where is not None else ""), path, where)
+                   + (f" at index {where}" if where is not None else ""), path, where, want=want, got=got)
 
 
 class Named(tuple):

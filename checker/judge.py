@@ -14,7 +14,8 @@ from .exercises.base import Case, Exercise, run_quietly
 from .mistakes import MISTAKES
 from .result import CheckResult
 
-_TYPE_PROBLEMS = {"returned_none", "wrong_type", "integer_dtype"}
+# Problems no mutant can explain: the answer is not a value to compare, or was cut short.
+_UNDIAGNOSABLE = {"returned_none", "integer_dtype", "too_slow"}
 _MAX_SHOWN_ELEMENTS = 40
 
 
@@ -124,27 +125,24 @@ def _value_text(value) -> str:
     return _array_text(value)
 
 
-def _snapshot_text(snap) -> str:
-    if snap is None:
-        return "(no value)"
-    if snap.kind == "sequence":
-        return "[" + ", ".join(_snapshot_text(i) for i in snap.items) + "]"
-    if snap.values is None:
-        return f"a {snap.type_name}"
-    return _array_text(snap.values)
-
-
-def _case_details(ex, case, obs, want, problem, reveal: bool) -> str:
+def _case_details(ex, case, obs, problem, reveal: bool) -> str:
     lines = [f"Failing case: {ex.describe(case)}"]
     if reveal and case.shown and all(_small(v) for v in case.args.values()):
         for name, value in case.args.items():
-            lines.append(f"  {name} = " + _value_text(value).replace("\n", "\n" + " " * (len(name) + 5)))
-        if problem.kind in ("value", "not_finite", "wrong_shape", "input_modified") or \
-                problem.kind.startswith("property"):
-            if _small(want):
-                lines.append("  expected: " + _value_text(want).replace("\n", "\n" + " " * 12))
-            if obs.output is not None and obs.output.kind in ("array", "scalar", "sequence"):
-                lines.append("  yours:    " + _snapshot_text(obs.output).replace("\n", "\n" + " " * 12))
+            if isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    label = f"{name}[{i}]"
+                    lines.append(f"  {label} = " + _indented(_value_text(item), len(label) + 5))
+            else:
+                lines.append(f"  {name} = " + _indented(_value_text(value), len(name) + 5))
+    if reveal and problem.want is not None and problem.got is not None:
+        item = f" {problem.path}" if problem.path else ""
+        if _small(problem.want) and _small(problem.got):
+            lines.append(f"  expected{item}: " + _indented(_array_text(problem.want), len(item) + 12))
+            lines.append(f"  yours{item}:    " + _indented(_array_text(problem.got), len(item) + 12))
+        elif problem.where is not None:
+            lines.append(f"  at index {problem.where}{item}: expected {problem.want[problem.where]:.6g}, "
+                         f"yours {problem.got[problem.where]:.6g}")
     if problem.detail:
         lines.append(f"  Problem: {problem.detail if reveal else _hidden_detail(problem)}")
     if obs.error == "exception" and obs.learner_traceback:
@@ -153,12 +151,32 @@ def _case_details(ex, case, obs, want, problem, reveal: bool) -> str:
     return "\n".join(lines)
 
 
+def _indented(text: str, width: int) -> str:
+    return text.replace("\n", "\n" + " " * width)
+
+
 def _hidden_detail(problem: Problem) -> str:
     """The problem's detail without numbers computed from the expected values."""
     if problem.kind == "value":
         return f"{problem.path + ': ' if problem.path else ''}your values differ from the expected ones" + (
             f" (first at index {problem.where})" if problem.where is not None else "")
     return problem.detail
+
+
+def _diagnose(ex, cases, observations, wants, problem):
+    """(mistake id or None, extra words): a matching mutant first, then what the failing
+    property says, then a ratio signature, then the kind of the problem."""
+    if problem.kind not in _UNDIAGNOSABLE:
+        mutant = _matching_mutant(ex, cases, observations)
+        if mutant is not None:
+            return mutant.mistake, mutant.detail
+    if problem.mistake is not None:
+        return problem.mistake, ""
+    if problem.kind not in _UNDIAGNOSABLE:
+        signature = _ratio_signature(ex, cases, observations, wants)
+        if signature is not None:
+            return signature
+    return (problem.kind if problem.kind in MISTAKES else None), ""
 
 
 def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool = True) -> CheckResult:
@@ -194,21 +212,11 @@ def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool =
 
     i = failing[0]
     problem = assessed[i][0]
-    details = _case_details(ex, cases[i], observations[i], wants[i], problem, reveal)
+    details = _case_details(ex, cases[i], observations[i], problem, reveal)
     explained = ex.explain(cases[i], observations[i].output)
     if explained:
         details += "\n  " + explained
-    mistake, extra = problem.mistake, ""
-    if mistake is None and problem.kind not in _TYPE_PROBLEMS | {"too_slow"}:
-        mutant = _matching_mutant(ex, cases, observations)
-        if mutant is not None:
-            mistake, extra = mutant.mistake, mutant.detail
-        else:
-            signature = _ratio_signature(ex, cases, observations, wants)
-            if signature is not None:
-                mistake, extra = signature
-    if mistake is None and problem.kind in MISTAKES:
-        mistake = problem.kind
+    mistake, extra = _diagnose(ex, cases, observations, wants, problem)
     if mistake is not None:
         explanation, hint = known(mistake, extra)
     else:
@@ -224,7 +232,7 @@ def _notes(observations, assessed, reveal: bool) -> list[str]:
                                                    for o in observations):
         notes.append("Your results match only to float32 precision (about 7 significant digits). "
                      "That is fine here, but gradient checks need float64.")
-    warned = sorted({w for o in observations for w in o.warnings})
+    warned = sorted({w for o in observations for w in o.warnings if "underflow" not in w})
     if warned:
         notes.append("Python/numpy warned while your function ran: " + "; ".join(warned[:3]))
     printed = next((o.printed for o in observations if o.printed.strip()), "")

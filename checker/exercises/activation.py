@@ -71,7 +71,8 @@ class MSELoss(Exercise):
         for N, K in [(1, 3), (4, 2), (10, 5), (3, 1)]:
             o = spread_activations(rng, (N, K))
             t = rng.uniform(0.05, 0.95, size=(N, K))  # soft targets
-            cases.append(Case({"o": o, "t": t}, f"N = {N} examples, K = {K} outputs", info={"N": N}))
+            label = f"N = {N} example{'s' * (N != 1)}, K = {K} output{'s' * (K != 1)}"
+            cases.append(Case({"o": o, "t": t}, label, info={"N": N}))
         return cases
 
     def expected(self, case):

@@ -34,7 +34,8 @@ class OutputDelta(Exercise):
         for N, K, one_hot in [(1, 2, False), (3, 4, False), (8, 3, False), (5, 3, True)]:
             o = spread_activations(rng, (N, K))
             t = np.eye(K)[rng.integers(0, K, N)] if one_hot else _soft_targets(rng, (N, K))
-            label = f"N = {N} examples, K = {K} outputs" + (", one-hot targets" if one_hot else "")
+            label = f"N = {N} example{'s' * (N != 1)}, K = {K} output{'s' * (K != 1)}"
+            label += ", one-hot targets" if one_hot else ""
             cases.append(Case({"o": o, "t": t}, label, info={"N": N}))
         return cases
 
@@ -235,8 +236,8 @@ class Backprop(Exercise):
             biases = [rng.normal(0, 0.5, size=b) for b in sizes[1:]]
             args = {"weights": weights, "biases": biases, "X": rng.normal(0, 1, size=(N, sizes[0])),
                     "T": _soft_targets(rng, (N, sizes[-1]))}
-            cases.append(Case(args, f"layer sizes {'-'.join(map(str, sizes))}, N = {N} examples",
-                              info={"N": N}))
+            label = f"layer sizes {'-'.join(map(str, sizes))}, N = {N} example{'s' * (N != 1)}"
+            cases.append(Case(args, label, info={"N": N}))
         return cases
 
     def expected(self, case):
