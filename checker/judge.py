@@ -22,7 +22,7 @@ _MAX_SHOWN_ELEMENTS = 40
 def _assess(ex: Exercise, case: Case, obs, want):
     """(problem or None, passed only at float32 tolerance) for one case."""
     if obs.error == "timeout":
-        return Problem("too_slow", "it was stopped at the time limit"), False
+        return Problem("too_slow", f"it was stopped after {obs.seconds:.1f} s, at the time limit"), False
     if obs.error == "exception":
         return Problem("raised_exception", f"{obs.exception_type}: {obs.exception_message}"), False
     if obs.error == "not_attempted":

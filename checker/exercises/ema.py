@@ -8,7 +8,7 @@ from ..compare import NamedList
 from .base import Case, Exercise, Mutant
 
 # (T, β, vector-valued?) — edge cases: β = 0, β close to 1, T = 1
-EMA_CASES = [(6, 0.9, False), (40, 0.5, False), (1, 0.9, False), (25, 0.0, False),
+EMA_CASES = [(6, 0.9, False), (40, 0.5, False), (1, 0.9, False), (2, 0.8, False), (25, 0.0, False),
              (400, 0.999, False), (60, 0.9, True), (300, 0.99, False)]
 
 

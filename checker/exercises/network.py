@@ -72,7 +72,7 @@ class HiddenDelta(Exercise):
                     "delta_next": rng.normal(0, 0.1, size=(N, n_next)),
                     "W_next": rng.normal(0, 1, size=(n, n_next))}
             square = " (square W_next)" if n == n_next else ""
-            cases.append(Case(args, f"N = {N}, o_l of shape ({N}, {n}), delta_next of shape "
+            cases.append(Case(args, f"N = {N}, o of shape ({N}, {n}), delta_next of shape "
                                     f"({N}, {n_next}), W_next of shape ({n}, {n_next}){square}",
                               info={"N": N}))
         return cases
