@@ -26,3 +26,8 @@ def test_gradcheck_benchmark_prints_passes_times_and_flags_the_same_tensors():
     out = run("gradcheck_directional.py", "--sizes", "8", "16", "6", "4", "--batch", "5")
     assert out.count("same tensors flagged: True") == 2
     assert "flags ['W_2', 'b_3']" in out
+
+
+def test_check_speed_benchmark_prints_the_total_and_the_baseline():
+    out = run("check_speed.py", "--repeats", "1")
+    assert "checking all 12 exercises" in out and "baseline" in out and "× the bare calls" in out

@@ -1,0 +1,51 @@
+"""How long checker.check takes for every exercise, run on a pasted copy of the reference.
+
+Baseline, measured in the same run: calling those functions on the same cases with no checking.
+Target: all twelve checks together in under 1 s.
+    python benchmarks/check_speed.py [--repeats 5]
+"""
+import argparse
+import inspect
+import time
+
+import checker
+from checker.exercises import REGISTRY
+from checker.reference import gradient_check, moving_average, network
+
+
+def learner_copies():
+    """The reference functions compiled afresh, as if pasted into a notebook."""
+    namespace = {"__name__": "__main__"}
+    for module in (network, moving_average, gradient_check):
+        exec(compile(inspect.getsource(module), "<notebook>", "exec"), namespace)
+    return namespace
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    copies = learner_copies()
+    per_exercise, total_check, total_bare = {}, float("inf"), float("inf")
+    for _ in range(args.repeats):
+        started = time.perf_counter()
+        for exercise in checker.EXERCISES:
+            t = time.perf_counter()
+            result = checker.check(exercise, copies[exercise], show=False)
+            per_exercise[exercise] = min(per_exercise.get(exercise, 1e9), time.perf_counter() - t)
+            assert result.passed, result.message
+        total_check = min(total_check, time.perf_counter() - started)
+        started = time.perf_counter()
+        for exercise in checker.EXERCISES:
+            for case in REGISTRY[exercise].cases(0):
+                copies[exercise](**case.call_args())
+        total_bare = min(total_bare, time.perf_counter() - started)
+    for exercise, seconds in per_exercise.items():
+        print(f"  {exercise:20s} {seconds * 1e3:7.1f} ms")
+    print(f"checking all {len(per_exercise)} exercises: {total_check * 1e3:.1f} ms (target < 1000 ms)")
+    print(f"baseline, the same functions on the same cases unchecked: {total_bare * 1e3:.1f} ms")
+    print(f"checking costs {total_check / total_bare:.1f}× the bare calls")
+
+
+if __name__ == "__main__":
+    main()
