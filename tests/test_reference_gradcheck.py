@@ -2,19 +2,9 @@
 import numpy as np
 import pytest
 
+from checker.exercises.gradcheck import curved, curved_gradient
 from checker.reference import (backprop, directional_check, full_check, init_network,
                                network_loss, numerical_gradient, relative_error)
-
-
-def curved(x):
-    return float(np.sum(np.sin(x) * x ** 2) + x.flat[0] * x.flat[-1])
-
-
-def curved_gradient(x):
-    g = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
-    g.flat[0] += x.flat[-1]
-    g.flat[-1] += x.flat[0]
-    return g
 
 
 def test_numerical_gradient_matches_the_analytic_gradient_of_a_curved_function():
