@@ -163,15 +163,18 @@ def _hidden_detail(problem: Problem) -> str:
     return problem.detail
 
 
-def _diagnose(ex, cases, observations, wants, problem):
+def _diagnose(ex, cases, observations, wants, problem, failing_obs):
     """(mistake id or None, extra words): a matching mutant first, then what the failing
-    property says, then a ratio signature, then the kind of the problem."""
+    property says, then inputs changed in place, then a ratio signature, then the kind of problem."""
     if problem.kind not in _UNDIAGNOSABLE:
         mutant = _matching_mutant(ex, cases, observations)
         if mutant is not None:
             return mutant.mistake, mutant.detail
     if problem.mistake is not None:
         return problem.mistake, ""
+    if failing_obs.modified_inputs:
+        return "input_modified", (f"(It changed {', '.join(failing_obs.modified_inputs)} in place, "
+                                  "and its results are wrong too.)")
     if problem.kind not in _UNDIAGNOSABLE:
         signature = _ratio_signature(ex, cases, observations, wants)
         if signature is not None:
@@ -205,8 +208,8 @@ def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool =
 
     wants = [ex.expected(case) for case in cases]
     assessed = ex.assess(cases, observations, wants, _assess)
-    notes = _notes(observations, assessed, reveal)
     failing = [i for i, (problem, _) in enumerate(assessed) if problem is not None]
+    notes = _notes(observations, assessed, reveal, passed=not failing)
     if not failing:
         return result(True, explanation=f"{len(cases)} cases agree with {ex.summary}", notes=notes)
 
@@ -216,7 +219,11 @@ def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool =
     explained = ex.explain(cases[i], observations[i].output)
     if explained:
         details += "\n  " + explained
-    mistake, extra = _diagnose(ex, cases, observations, wants, problem)
+    mistake, extra = _diagnose(ex, cases, observations, wants, problem, observations[i])
+    changed = observations[i].modified_inputs
+    if changed and mistake != "input_modified":
+        notes.append(f"Your function also changed {', '.join(changed)} in place; "
+                     "a function should leave its inputs as they were.")
     if mistake is not None:
         explanation, hint = known(mistake, extra)
     else:
@@ -226,12 +233,14 @@ def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool =
     return result(False, mistake, explanation, hint, details, notes)
 
 
-def _notes(observations, assessed, reveal: bool) -> list[str]:
+def _notes(observations, assessed, reveal: bool, passed: bool) -> list[str]:
     notes = []
-    if any(loose for _, loose in assessed) or any(o.output is not None and o.output.is_float32()
-                                                   for o in observations):
-        notes.append("Your results match only to float32 precision (about 7 significant digits). "
-                     "That is fine here, but gradient checks need float64.")
+    returns_float32 = any(o.output is not None and o.output.is_float32() for o in observations)
+    if passed and (returns_float32 or any(loose for _, loose in assessed)):
+        notes.append("Your results match only to float32 precision (about 7 significant digits), "
+                     "which passes. Computing in float64, numpy's default, would match exactly.")
+    elif returns_float32:
+        notes.append("Your function returns float32 arrays; compute in float64, numpy's default.")
     warned = sorted({w for o in observations for w in o.warnings if "underflow" not in w})
     if warned:
         notes.append("Python/numpy warned while your function ran: " + "; ".join(warned[:3]))

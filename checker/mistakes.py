@@ -74,8 +74,9 @@ MISTAKES: dict[str, Mistake] = {
         "δ = (o − t) ⊙ o ⊙ (1 − o): the derivative belongs to the output unit, not to the target."),
     # --- output layer and loss ---------------------------------------------------------------
     "sign_flipped": _M(
-        "Sign flipped: you used (t − o) where the formula has (o − t).",
-        "∂L/∂o = o − t for L = ½(o − t)²; with (t − o) gradient descent would climb the loss."),
+        "Sign flipped: your result is the negative of the right one, e.g. (t − o) where the formula has (o − t).",
+        "Check the order of every subtraction and any minus sign against the formula: ∂L/∂o = o − t, "
+        "σ′ = o(1 − o)."),
     "missing_sigma_prime": _M(
         "The σ′ factor is missing: you used (o − t) alone.",
         "δ = ∂L/∂z, and z passes through σ: multiply by σ′ = o ⊙ (1 − o)."),
@@ -125,6 +126,9 @@ MISTAKES: dict[str, Mistake] = {
         "changed before δ was passed back through them.",
         "Compute every gradient with the weights of the forward pass first; update only afterwards."),
     # --- gradient checking -------------------------------------------------------------------
+    "difference_reversed": _M(
+        "The difference is the wrong way round: (f(x − ε) − f(x + ε)) / 2ε has the opposite sign.",
+        "The derivative is (f(x + ε e_i) − f(x − ε e_i)) / (2ε): the point to the right comes first."),
     "forward_difference": _M(
         "A forward (or backward) difference (f(x + ε) − f(x)) / ε instead of the central difference.",
         "Use (f(x + ε e_i) − f(x − ε e_i)) / (2ε): its error shrinks like ε², not like ε."),
@@ -145,7 +149,7 @@ MISTAKES: dict[str, Mistake] = {
         "When a and b are both zero your relative error divides 0 by 0 (NaN).",
         "Return 0.0 when both norms are zero, or divide by max(‖a‖ + ‖b‖, a tiny number)."),
     "relative_error_one_sided": _M(
-        "You divided by the size of only one argument; when that one is zero the result is inf.",
+        "You divided by the size of only one argument; when that one is zero the result is inf or NaN.",
         "Divide by ‖a‖ + ‖b‖ (or their maximum), so that the error is finite unless both are zero."),
     "relative_error_not_a_norm": _M(
         "Your error is not based on a norm: opposite differences cancel out or signs survive.",

@@ -150,7 +150,7 @@ def _inputs_changed(passed, pristine, path="") -> list[str]:
 def _call(fn, args: dict, observation: Observation):
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
-        result = fn(**args)
+        result = fn(*args.values())  # positionally: the learner may name parameters freely
         try:
             observation.output = snapshot.take(result)
         except Exception:  # e.g. an int too large for a float
@@ -159,7 +159,8 @@ def _call(fn, args: dict, observation: Observation):
 
 
 def observe(fn, args: dict, time_limit: float = 5.0) -> Observation:
-    """Call fn(**args) on private copies of args and record what happened. Never raises."""
+    """Call fn with args (in order, positionally) on private copies and record what happened.
+    Never raises."""
     passed = copy.deepcopy(args)
     pristine = copy.deepcopy(args)
     observation = Observation()

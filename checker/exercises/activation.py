@@ -90,7 +90,7 @@ class MSELoss(Exercise):
             Mutant("missing_1_over_N", lambda o, t: 0.5 * np.sum((o - t) ** 2)),
             Mutant("extra_1_over_N", lambda o, t: 0.5 * np.sum((o - t) ** 2) / n(o) ** 2),
             Mutant("mse_mean_over_outputs", lambda o, t: 0.5 * np.mean((o - t) ** 2)),
-            Mutant("mse_mean_over_outputs", lambda o, t: np.mean((o - t) ** 2)),
+            Mutant("mse_mean_over_outputs", lambda o, t: np.mean((o - t) ** 2), "(And the ½ was dropped.)"),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(o - t) / n(o)),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(np.abs(o - t)) / n(o)),
         ]

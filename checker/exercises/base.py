@@ -21,7 +21,8 @@ from ..compare import Problem
 
 @dataclass
 class Case:
-    """One set of inputs. args maps the learner function's parameter names to values."""
+    """One set of inputs. args maps the contract's parameter names to values, in the order of the
+    signature; learner functions receive them positionally, mutants by name."""
 
     args: dict
     label: str = ""

@@ -88,6 +88,8 @@ class HiddenDelta(Exercise):
             Mutant("missing_transpose", lambda o, delta_next, W_next: (delta_next @ W_next) * _sig_prime(o)),
             Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next @ delta_next) * _sig_prime(o)),
             Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next.T @ delta_next) * _sig_prime(o)),
+            Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next @ delta_next.T) * _sig_prime(o),
+                   "(W_next @ delta_next.T has shape (n_l, N): it needs one more transpose, to (N, n_l).)"),
             Mutant("sigma_prime_of_output",
                    lambda o, delta_next, W_next: (delta_next @ W_next.T) * s(o) * (1 - s(o))),
             Mutant("tanh_derivative", lambda o, delta_next, W_next: (delta_next @ W_next.T) * (1 - o ** 2)),
@@ -219,6 +221,25 @@ def _hidden_uses_output_error(delta, W, o, d, o_next, d_next, first, o_L, T):
     return (source @ W.T) * d
 
 
+def _pre_activation_derivative(o):
+    """z(1 − z) with z recovered from o = σ(z): what a learner computes who keeps z, not o."""
+    z = np.log(o) - np.log1p(-o)
+    return z * (1 - z)
+
+
+def _errors_passed_back(weights, biases, X, T):
+    """Passing back e_l = e_{l+1} @ W_{l+1}.T (the error before σ′) and using δ_l = e_l ⊙ σ′_l."""
+    o = ref.forward(weights, biases, X)
+    L, N = len(weights), X.shape[0]
+    error = o[L] - T
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        delta = error * o[l] * (1 - o[l])
+        dWs[l - 1], dbs[l - 1] = o[l - 1].T @ delta / N, delta.mean(axis=0)
+        error = error @ weights[l - 1].T
+    return dWs, dbs
+
+
 BACKPROP_ARCHITECTURES = [([2, 2, 2], 1), ([3, 4, 2], 5), ([4, 3, 5, 2], 3), ([5, 2], 4),
                           ([3, 2, 2], 6), ([2, 3, 3, 2], 2)]
 
@@ -304,13 +325,25 @@ class Backprop(Exercise):
             Mutant("extra_1_over_N", _bp(out=lambda o, T, d: (o - T) * d / o.shape[0]),
                    "(δ_L was divided by N, and the gradients divide by N again.)"),
             Mutant("hidden_uses_output_error", _bp(hidden=_hidden_uses_output_error)),
+            Mutant("hidden_uses_output_error", _errors_passed_back,
+                   "(Your code passes back the error before σ′, e_l = e_{l+1} @ W_{l+1}.T, at every layer.)"),
+            Mutant("sigma_prime_of_output", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+                                                (delta @ W.T) * s(o) * (1 - s(o))),
+                   "(In the hidden layers.)"),
+            Mutant("sigma_prime_of_z", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+                                           (delta @ W.T) * _pre_activation_derivative(o)),
+                   "(In the hidden layers.)"),
+            Mutant("tanh_derivative", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+                                          (delta @ W.T) * (1 - o ** 2)),
+                   "(In the hidden layers.)"),
             Mutant("hidden_missing_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: delta @ W.T)),
             Mutant("hidden_next_layer_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: ((delta * d_next) @ W.T) * d)),
             Mutant("hidden_next_layer_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W.T) * d_next),
-                   "(This layer's σ′ was replaced by the next layer's.)"),
+                   "(This layer's σ′ was replaced by the next layer's; where the two layers differ in "
+                   "width that is a shape error.)"),
             Mutant("missing_transpose",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W) * d)),
             Mutant("dW_transposed", _bp(grads=lambda o_prev, delta: (delta.T @ o_prev / delta.shape[0],
