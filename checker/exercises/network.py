@@ -240,6 +240,19 @@ def _errors_passed_back(weights, biases, X, T):
     return dWs, dbs
 
 
+def _spread_network(rng, sizes, N):
+    """Weights, biases and X whose activations all lie in (0.05, 0.95), where σ′ is not tiny
+    and every mistake changes the numbers visibly. Drawn again until they do (seeded)."""
+    for _ in range(1000):
+        weights = [rng.normal(0, 1.5 / np.sqrt(a), size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+        biases = [rng.normal(0, 0.3, size=b) for b in sizes[1:]]
+        X = rng.normal(0, 1, size=(N, sizes[0]))
+        hidden_and_output = np.concatenate([o.ravel() for o in ref.forward(weights, biases, X)[1:]])
+        if hidden_and_output.min() > 0.05 and hidden_and_output.max() < 0.95:
+            break
+    return weights, biases, X
+
+
 BACKPROP_ARCHITECTURES = [([2, 2, 2], 1), ([3, 4, 2], 5), ([4, 3, 5, 2], 3), ([5, 2], 4),
                           ([3, 2, 2], 6), ([2, 3, 3, 2], 2)]
 
@@ -253,10 +266,8 @@ class Backprop(Exercise):
     def make_cases(self, rng):
         cases = []
         for sizes, N in BACKPROP_ARCHITECTURES:
-            weights = [rng.normal(0, 1.2, size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
-            biases = [rng.normal(0, 0.5, size=b) for b in sizes[1:]]
-            args = {"weights": weights, "biases": biases, "X": rng.normal(0, 1, size=(N, sizes[0])),
-                    "T": _soft_targets(rng, (N, sizes[-1]))}
+            weights, biases, X = _spread_network(rng, sizes, N)
+            args = {"weights": weights, "biases": biases, "X": X, "T": _soft_targets(rng, (N, sizes[-1]))}
             label = f"layer sizes {'-'.join(map(str, sizes))}, N = {N} example{'s' * (N != 1)}"
             cases.append(Case(args, label, info={"N": N}))
         return cases
