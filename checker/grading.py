@@ -66,9 +66,13 @@ def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | N
     return result
 
 
-def grade(exercise_id: str, fn, *, seed: int = GRADE_SEED, time_limit: float | None = None) -> None:
-    """For nbgrader test cells: the same check on hidden cases. Raises AssertionError(message)
-    when it fails; writes nothing to stderr; the message shows no expected values."""
+def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = None,
+          time_limit: float | None = None) -> None:
+    """For nbgrader test cells: the same check on hidden cases (visible=True: on the cases
+    `check` shows). Raises AssertionError(message) when it fails; writes nothing to stderr;
+    the message shows no expected values."""
+    if seed is None:
+        seed = CHECK_SEED if visible else GRADE_SEED
     with contextlib.redirect_stderr(io.StringIO()):
         result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit)
     if not result.passed:

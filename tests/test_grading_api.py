@@ -142,3 +142,17 @@ def test_the_judge_works_on_plain_observations_alone():
 def test_a_non_callable_is_reported_not_raised():
     r = checker.check("ema", [1, 2, 3], show=False)
     assert not r.passed and "cannot be called" in r.message
+
+
+def test_grade_visible_uses_the_cases_check_shows():
+    seen = []
+
+    def spy(o, t):
+        seen.append(o.copy())
+        return (o - t) * o * (1 - o)
+
+    checker.check("output_delta", spy, show=False)
+    shown = list(seen)
+    seen.clear()
+    checker.grade("output_delta", spy, visible=True)
+    assert len(seen) == len(shown) and all(np.array_equal(a, b) for a, b in zip(seen, shown))
