@@ -77,7 +77,7 @@ def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = Non
         result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit)
     if not result.passed:
         raise AssertionError(result.message)
-    print(result.headline)
+    print(f"✓ {exercise_id}: the visible cases pass" if visible else result.headline)
 
 
 __all__ = ["check", "grade", "EXERCISES"]

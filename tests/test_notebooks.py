@@ -1,0 +1,78 @@
+"""Every notebook: committed clean, runs as the instructor's version, fails only as intended as
+the learner's version, and passes nbgrader's own validation both ways."""
+import nbformat
+import pytest
+from nbgrader.validator import Validator
+
+from notebooks import (SOURCE_NOTEBOOKS, errors, execute, executed_source, nb_id, nbgrader_meta)
+
+pytestmark = pytest.mark.notebooks
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_committed_notebook_has_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_notebook_has_goals_summary_and_seeds(path):
+    nb = nbformat.read(path, as_version=4)
+    first, last = nb.cells[0].source, nb.cells[-1].source
+    assert "Learning goals" in first and "Summary" in last
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "http://" not in code and "https://" not in code
+    assert "default_rng(" in code or "seed" in code
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_every_exercise_has_a_self_check_then_a_locked_autograder_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code" and "def " in cell.source:
+            exercise = meta["grade_id"]
+            if not any(nbgrader_meta(c).get("grade") for c in cells if nbgrader_meta(c).get(
+                    "grade_id") == f"test_{exercise}"):
+                continue  # an ungraded answer cell (e.g. "paste your backprop here")
+            assert f'checker.check("{exercise}", {exercise})' in cells[i + 1].source
+            test = cells[i + 2]
+            test_meta = nbgrader_meta(test)
+            assert test_meta["grade"] and test_meta["locked"] and test_meta["points"] > 0
+            assert "### BEGIN HIDDEN TESTS" in test.source
+            assert f'checker.grade("{exercise}", {exercise})' in test.source
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_instructor_version_runs_without_error(path):
+    nb = executed_source(path)
+    assert errors(nb) == []
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_instructor_version_passes_nbgrader_validation(path):
+    assert Validator().validate(str(path)) == {}
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_learner_version_fails_every_autograder_test(path, released):
+    student = released(path.parent.name) / path.name
+    assert Validator(invert=True).validate(str(student)) == {}
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_learner_version_fails_only_in_the_intended_ways(path, released):
+    student = released(path.parent.name) / path.name
+    nb = execute(student, allow_errors=True)
+    for cell, error in errors(nb):
+        if nbgrader_meta(cell).get("grade"):
+            assert error.ename == "AssertionError" and "not attempted yet" in error.evalue, cell.source
+        else:
+            assert error.ename == "NotImplementedError", (cell.source[:80], error.ename, error.evalue)
+    checks = [c for c in nb.cells if 'checker.check("' in c.source and c.source.startswith("checker.check")]
+    for cell in checks:
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+        assert "not attempted yet" in shown, cell.source
