@@ -31,3 +31,9 @@ def test_gradcheck_benchmark_prints_passes_times_and_flags_the_same_tensors():
 def test_check_speed_benchmark_prints_the_total_and_the_baseline():
     out = run("check_speed.py", "--repeats", "1")
     assert "checking all 12 exercises" in out and "baseline" in out and "× the bare calls" in out
+
+
+@pytest.mark.notebooks
+def test_notebook_times_benchmark_prints_each_notebook_against_the_empty_baseline():
+    out = run("notebook_times.py", "notebooks/backprop/01_sigmoid_and_mse.ipynb")
+    assert "baseline, an empty notebook" in out and "01_sigmoid_and_mse.ipynb" in out and "limit 30 s" in out
