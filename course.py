@@ -2,7 +2,7 @@
 """Set up the course and run it: the one entry point, needing only Python 3.11+.
 
     python3 course.py lab     set up, then open the course in JupyterLab
-    python3 course.py test    set up, then run the whole test suite (extra args go to pytest)
+    python3 course.py test    set up, then run the whole test suite in parallel (extra args go to pytest)
     python3 course.py setup   only set up
 
 "Set up" means: create the virtual environment `.venv/` and install the pinned requirements
@@ -68,7 +68,8 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "test":
-        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
+        # one worker per core; `python3 course.py test -n 0` runs in one process
+        return subprocess.call([str(python), "-m", "pytest", "-n", "auto", *rest], cwd=ROOT)
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest],
                            cwd=ROOT / "notebooks")
