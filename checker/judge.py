@@ -220,6 +220,8 @@ def judge(ex: Exercise, cases: list[Case], observations: list, *, reveal: bool =
     if explained:
         details += "\n  " + explained
     mistake, extra = _diagnose(ex, cases, observations, wants, problem, observations[i])
+    if mistake is None and not reveal:
+        extra = ""  # "exactly c times the expected" would let hidden values be worked out
     changed = observations[i].modified_inputs
     if changed and mistake != "input_modified":
         notes.append(f"Your function also changed {', '.join(changed)} in place; "
