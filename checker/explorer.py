@@ -1,0 +1,191 @@
+"""The β explorer: an EMA of a series, updated in place as the learner moves a β slider.
+
+The slider moves u = log10(1/(1 − β)) from 0 to 3, so β runs from 0 to 0.999 and the range
+0.9–0.999 takes two thirds of the slider. With ipympl's widget backend (``%matplotlib widget``)
+a change swaps the y-data of the EMA lines and blits them onto a cached picture of everything
+else (data, axes, ticks): the figure is neither rebuilt nor fully redrawn, and ipympl sends the
+browser only the pixels that changed.
+
+Where no live JupyterLab is attached (a notebook executed by nbclient, nbconvert or nbgrader),
+the explorer also shows a static picture of its first state, so the saved notebook still shows
+a plot.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .plotting import COLORS
+from .reference import ema, ema_bias_corrected
+
+MAX_EXPONENT = 3.0  # u = 3 is β = 0.999
+
+
+def beta_from_exponent(u: float) -> float:
+    """β = 1 − 10^(−u): u = 0 → 0, u = 1 → 0.9, u = 2 → 0.99, u = 3 → 0.999."""
+    return 1.0 - 10.0 ** (-u)
+
+
+def exponent_from_beta(beta: float) -> float:
+    return -math.log10(1.0 - beta)
+
+
+def smoothed(thetas, beta: float, corrected: bool) -> np.ndarray:
+    """The EMA the explorer draws: v̂_t when corrected, else v_t."""
+    return ema_bias_corrected(thetas, beta) if corrected else ema(thetas, beta)
+
+
+def describe(beta: float) -> str:
+    window = 1.0 / (1.0 - beta)
+    return f"β = {beta:.3f} · averages ≈ the last {window:,.0f} day{'s' * (round(window) != 1)}"
+
+
+def live_frontend() -> bool:
+    """True inside a kernel that JupyterLab (jupyter_server) started for an open notebook."""
+    return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+class BetaExplorer:
+    """Sliders for β (and a second β to compare), a bias-correction toggle, a window readout,
+    and a plot of the series with its EMA that updates in place.
+
+    dates: shape (T,), thetas: shape (T,). Show it by making it the last expression of a cell.
+    """
+
+    def __init__(self, dates, thetas, beta: float = 0.9, compare_beta: float = 0.99,
+                 corrected: bool = True, title: str = "Seattle, daily maximum temperature"):
+        import ipywidgets as widgets
+
+        self.dates, self.thetas = np.asarray(dates), np.asarray(thetas, dtype=float)
+        slider = dict(min=0.0, max=MAX_EXPONENT, step=0.01, readout=False, continuous_update=True,
+                      layout=widgets.Layout(width="320px"))
+        self.beta_slider = widgets.FloatSlider(value=exponent_from_beta(beta), description="β", **slider)
+        self.compare_slider = widgets.FloatSlider(value=exponent_from_beta(compare_beta),
+                                                  description="second β", **slider)
+        self.corrected = widgets.Checkbox(value=corrected, description="bias correction", indent=False)
+        self.compare = widgets.Checkbox(value=True, description="compare with a second β", indent=False)
+        self.readout = widgets.HTML()
+        self.compare_readout = widgets.HTML()
+
+        with plt.ioff():
+            self.fig, self.ax = plt.subplots(figsize=(8, 3.6))
+        # Fixed margins: a layout engine would re-measure every text on every redraw.
+        self.fig.subplots_adjust(left=0.07, right=0.98, top=0.91, bottom=0.2)
+        self.ax.plot(self.dates, self.thetas, ".", ms=2, color=COLORS["grey"], alpha=0.5, label="θ_t (data)")
+        # "animated" artists are left out of full redraws and drawn by _blit on the cached background
+        (self.line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["blue"], lw=1.8, animated=True,
+                                    label="EMA with β")
+        (self.compare_line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["orange"], lw=1.8,
+                                            animated=True, label="EMA with the second β")
+        self.ax.set_title(title)
+        self.ax.set_ylabel("°C")
+        self.ax.xaxis.set_major_locator(mdates.YearLocator())
+        self.ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        self.legend = None
+        self.background = None
+
+        # With the inline backend the figure is not a widget: redraw it as a picture instead
+        # (the slow way ipywidgets.interact works), so the explorer still responds.
+        self.live_canvas = isinstance(self.fig.canvas, widgets.DOMWidget)
+        self.picture = None if self.live_canvas else widgets.Output()
+        if self.live_canvas:
+            self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+        for control in (self.beta_slider, self.compare_slider, self.corrected, self.compare):
+            control.observe(self.update, names="value")
+        self.update()
+
+    @property
+    def beta(self) -> float:
+        return beta_from_exponent(self.beta_slider.value)
+
+    @property
+    def compare_beta(self) -> float:
+        return beta_from_exponent(self.compare_slider.value)
+
+    def update(self, change=None) -> None:
+        """Recompute the EMA(s) and swap them into the existing lines."""
+        corrected = self.corrected.value
+        self.line.set_ydata(smoothed(self.thetas, self.beta, corrected))
+        self.readout.value = describe(self.beta)
+        showing = self.compare.value
+        self.compare_line.set_visible(showing)
+        self.compare_slider.disabled = not showing
+        if showing:
+            self.compare_line.set_ydata(smoothed(self.thetas, self.compare_beta, corrected))
+            self.compare_readout.value = describe(self.compare_beta)
+        else:
+            self.compare_readout.value = ""
+        legend_changed = self._update_legend()
+        if self.live_canvas and legend_changed and self.background is not None:
+            self.fig.canvas.draw_idle()  # the cached picture has the old legend: redraw it all
+        elif self.live_canvas:
+            self._blit()
+        else:
+            from IPython.display import Image, clear_output, display
+            with self.picture:
+                clear_output(wait=True)
+                display(Image(self.static_png()))
+
+    def _animated(self):
+        return [a for a in (self.line, self.compare_line) if a.get_visible()]
+
+    def _on_full_draw(self, event) -> None:
+        """After a full redraw (first display, resize): cache it, then draw the EMA lines on top."""
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        for artist in self._animated():
+            self.fig.draw_artist(artist)
+
+    def _blit(self) -> None:
+        canvas = self.fig.canvas
+        if self.background is None:  # not drawn yet: the browser's first draw request will do it
+            canvas.draw_idle()
+            return
+        canvas.restore_region(self.background)
+        for artist in self._animated():
+            self.fig.draw_artist(artist)
+        canvas.blit(self.fig.bbox)
+
+    def _update_legend(self) -> bool:
+        """Rebuild the legend when the set of lines changes; True if it did (a full redraw is due)."""
+        handles = [h for h in self.ax.get_lines() if h.get_visible()]
+        if self.legend is not None and len(self.legend.get_texts()) == len(handles):
+            return False
+        self.legend = self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08),
+                                     ncols=3, fontsize=9)
+        return True
+
+    def widget(self):
+        """The controls and, with the widget backend, the live figure, as one ipywidgets box."""
+        import ipywidgets as widgets
+
+        controls = widgets.VBox([
+            widgets.HBox([self.beta_slider, self.readout]),
+            widgets.HBox([self.compare_slider, self.compare_readout]),
+            widgets.HBox([self.corrected, self.compare]),
+        ])
+        return widgets.VBox([controls, self.fig.canvas if self.live_canvas else self.picture])
+
+    def static_png(self) -> bytes:
+        """The current state as a PNG (a full draw with the EMA lines included)."""
+        animated = self._animated()
+        for artist in animated:
+            artist.set_animated(False)
+        try:
+            buffer = io.BytesIO()
+            self.fig.savefig(buffer, format="png", dpi=90)
+            return buffer.getvalue()
+        finally:
+            for artist in animated:
+                artist.set_animated(True)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import Image, display
+
+        display(self.widget())
+        if not live_frontend():
+            display(Image(self.static_png()))  # for a notebook run headless and saved
