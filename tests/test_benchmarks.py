@@ -37,3 +37,9 @@ def test_check_speed_benchmark_prints_the_total_and_the_baseline():
 def test_notebook_times_benchmark_prints_each_notebook_against_the_empty_baseline():
     out = run("notebook_times.py", "notebooks/backprop/01_sigmoid_and_mse.ipynb")
     assert "baseline, an empty notebook" in out and "01_sigmoid_and_mse.ipynb" in out and "limit 30 s" in out
+
+
+@pytest.mark.notebooks
+def test_explorer_benchmark_prints_both_medians_and_the_ratio():
+    out = run("explorer_update.py", "--steps", "3")
+    assert "explorer (ipympl" in out and "baseline (interact" in out and "× faster" in out
