@@ -172,6 +172,8 @@ def _diagnose(ex, cases, observations, wants, problem, failing_obs):
             return mutant.mistake, mutant.detail
     if problem.mistake is not None:
         return problem.mistake, ""
+    if problem.kind == "input_modified":  # the results were right; only the inputs changed
+        return "input_modified", ""
     if failing_obs.modified_inputs:
         return "input_modified", (f"(It changed {', '.join(failing_obs.modified_inputs)} in place, "
                                   "and its results are wrong too.)")
