@@ -24,6 +24,7 @@ from .plotting import COLORS
 from .reference import ema, ema_bias_corrected
 
 MAX_EXPONENT = 3.0  # u = 3 is β = 0.999
+_latest = None      # the explorer shown last, so that re-running its cell closes the old figure
 
 
 def beta_from_exponent(u: float) -> float:
@@ -43,6 +44,14 @@ def smoothed(thetas, beta: float, corrected: bool) -> np.ndarray:
 def describe(beta: float) -> str:
     window = 1.0 / (1.0 - beta)
     return f"β = {beta:.3f} · averages ≈ the last {window:,.0f} day{'s' * (round(window) != 1)}"
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def live_frontend() -> bool:
@@ -72,6 +81,10 @@ class BetaExplorer:
         self.readout = widgets.HTML()
         self.compare_readout = widgets.HTML()
 
+        global _latest
+        if _latest is not None:  # re-running the cell: let the old figure go
+            plt.close(_latest.fig)
+        _latest = self
         with plt.ioff():
             self.fig, self.ax = plt.subplots(figsize=(8, 3.6))
         # Fixed margins: a layout engine would re-measure every text on every redraw.
@@ -82,6 +95,7 @@ class BetaExplorer:
                                     label="EMA with β")
         (self.compare_line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["orange"], lw=1.8,
                                             animated=True, label="EMA with the second β")
+        self.title = title
         self.ax.set_title(title)
         self.ax.set_ylabel("°C")
         self.ax.xaxis.set_major_locator(mdates.YearLocator())
@@ -125,7 +139,7 @@ class BetaExplorer:
             self.fig.canvas.draw_idle()  # the cached picture has the old legend: redraw it all
         elif self.live_canvas:
             self._blit()
-        else:
+        elif _in_kernel():
             from IPython.display import Image, clear_output, display
             with self.picture:
                 clear_output(wait=True)
@@ -170,16 +184,24 @@ class BetaExplorer:
         ])
         return widgets.VBox([controls, self.fig.canvas if self.live_canvas else self.picture])
 
+    def state_text(self) -> str:
+        """The settings in words, e.g. 'β = 0.900 (blue), 0.990 (orange), bias-corrected'."""
+        betas = f"β = {self.beta:.3f} (blue)" + (f", {self.compare_beta:.3f} (orange)" if self.compare.value else "")
+        return betas + (", bias-corrected" if self.corrected.value else ", not corrected")
+
     def static_png(self) -> bytes:
-        """The current state as a PNG (a full draw with the EMA lines included)."""
+        """The current state as a PNG: a full draw with the EMA lines, its settings in the title
+        (a picture has no sliders to read them from)."""
         animated = self._animated()
         for artist in animated:
             artist.set_animated(False)
+        self.ax.set_title(f"{self.title}\n{self.state_text()}", fontsize=10)
         try:
             buffer = io.BytesIO()
-            self.fig.savefig(buffer, format="png", dpi=90)
+            self.fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
             return buffer.getvalue()
         finally:
+            self.ax.set_title(self.title)
             for artist in animated:
                 artist.set_animated(True)
 

@@ -109,3 +109,20 @@ def test_in_a_kernel_with_ipympl_a_slider_step_repaints_the_canvas_and_headless_
     kinds = [list(o.get("data", {})) for o in outputs if o.output_type == "display_data"]
     assert any("application/vnd.jupyter.widget-view+json" in k for k in kinds)
     assert any("image/png" in k for k in kinds)
+
+
+def test_the_static_picture_names_its_settings(explorer):
+    assert explorer.state_text() == "β = 0.900 (blue), 0.990 (orange), bias-corrected"
+    explorer.compare.value = False
+    explorer.corrected.value = False
+    assert explorer.state_text() == "β = 0.900 (blue), not corrected"
+
+
+def test_a_new_explorer_closes_the_previous_figure():
+    from matplotlib._pylab_helpers import Gcf
+
+    first = BetaExplorer(DATES, TEMPS)
+    second = BetaExplorer(DATES, TEMPS)
+    open_figures = [manager.canvas.figure for manager in Gcf.get_all_fig_managers()]
+    assert first.fig not in open_figures and second.fig in open_figures
+    matplotlib.pyplot.close(second.fig)

@@ -1,0 +1,421 @@
+"""Every number the prose of notebooks/ema/01_moving_average states, asserted."""
+import math
+import re
+import tracemalloc
+from collections import deque
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from checker.data import load_seattle_temperatures
+from checker.explorer import beta_from_exponent, describe
+from checker.reference import ema, ema_bias_corrected
+from notebooks import NOTEBOOKS, executed_source, markdown, printed
+
+PATH = NOTEBOOKS / "ema" / "01_moving_average.ipynb"
+NB = nbformat.read(PATH, as_version=4)
+TEXT = markdown(NB)
+CODE = "\n".join(c.source for c in NB.cells if c.cell_type == "code")
+DATES, TEMP = load_seattle_temperatures()
+
+
+def states(snippet):
+    assert snippet in TEXT, f"the notebook no longer says: {snippet}"
+
+
+def year(y):
+    return (DATES >= np.datetime64(f"{y}-01-01")) & (DATES <= np.datetime64(f"{y}-12-31"))
+
+
+# 1.1 The data
+
+def test_the_data_set():
+    states("from 2012-01-01 to 2015-12-31: 1,461 days, in °C")
+    states("two arrays of shape (1461,)")
+    states("NOAA's (public domain)")
+    states("`vega-datasets`\npackage (MIT licence)")
+    assert DATES.shape == TEMP.shape == (1461,)
+    assert str(DATES[0]) == "2012-01-01" and str(DATES[-1]) == "2015-12-31"
+    assert np.all(np.diff(DATES) == np.timedelta64(1, "D"))
+    assert (DATES[-1] - DATES[0]).astype(int) + 1 == 1461
+
+
+def test_coldest_and_warmest_days():
+    states("The coldest day was −1.6 °C (2014-02-06) and the warmest 35.6 °C (2014-08-11)")
+    assert TEMP.min() == -1.6 and str(DATES[TEMP.argmin()]) == "2014-02-06"
+    assert TEMP.max() == 35.6 and str(DATES[TEMP.argmax()]) == "2014-08-11"
+    assert np.sum(TEMP == TEMP.min()) == 1 and np.sum(TEMP == TEMP.max()) == 1
+
+
+# 1.2 The recurrence
+
+def test_first_three_steps_by_hand():
+    states(r"$\theta_1, \theta_2, \theta_3$ = 12.8, 10.6, 11.7 °C")
+    states(r"v_1 &= 0.9 \cdot 0 + 0.1 \cdot 12.8 = 1.28")
+    states(r"v_2 &= 0.9 \cdot 1.28 + 0.1 \cdot 10.6 = 2.212")
+    states(r"v_3 &= 0.9 \cdot 2.212 + 0.1 \cdot 11.7 = 3.1608")
+    states("Those first values are far below the temperatures of those days")
+    assert list(TEMP[:3]) == [12.8, 10.6, 11.7]
+    assert np.allclose(ema(TEMP, 0.9)[:3], [1.28, 2.212, 3.1608])
+    assert np.all(ema(TEMP, 0.9)[:3] < TEMP[:3].min() / 3)
+
+
+def test_beta_zero_is_no_smoothing():
+    states(r"β = 0: $v_t = \theta_t$, no averaging")
+    assert np.array_equal(ema(TEMP, 0.0), TEMP)
+
+
+# 1.3 Unrolling
+
+def test_unrolled_sum_and_its_weights():
+    states(r"$$v_t = (1 - \beta) \sum_{k=0}^{t-1} \beta^k\,\theta_{t-k}.$$")
+    states(r"= 1 - \beta^t .$$")
+    for beta in [0.5, 0.9, 0.98]:
+        for t in [1, 2, 30, 200]:
+            k = np.arange(t)
+            w = (1 - beta) * beta ** k
+            assert np.sum(w * TEMP[t - 1 - k]) == pytest.approx(ema(TEMP, beta)[t - 1], rel=1e-12)
+            assert w.sum() == pytest.approx(1 - beta ** t, rel=1e-12)
+
+
+# 1.4 The window
+
+def test_the_seeds_windows():
+    states("with β = 0.9 the EMA is roughly an average of the last 10 values; with β = 0.99, of\nthe last 100")
+    assert round(1 / (1 - 0.9)) == 10 and round(1 / (1 - 0.99)) == 100
+
+
+def test_share_of_the_weight_in_the_window():
+    states(r"$1 - 1/e \approx 63\%$")
+    states("0.651 of the weight for β = 0.9, 0.634 for\nβ = 0.99, 0.632 for β = 0.999")
+    states("The remaining third or so")
+    shares = {b: 1 - b ** round(1 / (1 - b)) for b in [0.9, 0.99, 0.999]}
+    assert [f"{shares[b]:.3f}" for b in [0.9, 0.99, 0.999]] == ["0.651", "0.634", "0.632"]
+    assert f"{1 - 1 / math.e:.2f}" == "0.63"
+    # the last n values of the actual EMA weights, checked on the weights themselves
+    for b, share in shares.items():
+        n = round(1 / (1 - b))
+        w = (1 - b) * b ** np.arange(5000)
+        assert w[:n].sum() == pytest.approx(share)
+        assert 0.3 < 1 - share < 0.37
+
+
+def test_windows_of_the_three_betas():
+    states("β = 0.5, 0.9 and 0.98: windows of about 2, 10 and 50 days")
+    assert [round(1 / (1 - b)) for b in [0.5, 0.9, 0.98]] == [2, 10, 50]
+
+
+# 1.5 Smoothness against lag
+
+def test_lag_on_a_ramp():
+    states("for β = 0.9 it lags 9 days, for\nβ = 0.98 it lags 49 days")
+    states(r"$\sum_k k\,(1 - \beta)\beta^k = \beta/(1 - \beta)$")
+    t = np.arange(1, 501, dtype=float)
+    for beta, lag in [(0.9, 9), (0.98, 49)]:
+        assert beta / (1 - beta) == pytest.approx(lag)
+        assert t[-1] - ema(t, beta)[-1] == pytest.approx(lag, abs=0.01)
+        # on the ramp, the EMA of day t + lag equals the data of day t
+        assert ema(t, beta)[300 + lag - 1] == pytest.approx(300, abs=0.05)  # (the arrow in the figure)
+        k = np.arange(20000)
+        assert np.sum(k * (1 - beta) * beta ** k) == pytest.approx(lag)
+
+
+def test_the_2013_figure_shows_the_smooth_curve_late():
+    states("it climbs in\nspring and falls in autumn weeks after the temperatures do")
+    m = year(2013)
+    fast, slow = ema(TEMP, 0.5)[m], ema(TEMP, 0.98)[m]
+    assert np.argmax(slow) - np.argmax(fast) > 14
+    assert np.std(np.diff(slow)) < np.std(np.diff(fast)) / 5
+
+
+def _wave(beta):
+    t = np.arange(1, 10 * 365 + 1)
+    wave = np.sin(2 * np.pi * t / 365)
+    v = ema(wave, beta)
+    return v[-365:].max(), int(np.argmax(v[-365:]) - np.argmax(wave[-365:]))
+
+
+def test_yearly_wave_delay_and_swing():
+    states("365 days the EMA is late *and* its swing shrinks")
+    states("a ten-year wave")
+    states("(99% of the swing, 9 days late, as on the ramp)")
+    states("β = 0.98 the peak comes 41 days late and only 76% of the swing is left; for β = 0.99 it comes 60\ndays late with half the swing gone")
+    assert "t = np.arange(1, 10 * 365 + 1)" in CODE and "np.sin(2 * np.pi * t / 365)" in CODE
+    amp, delay = _wave(0.9)
+    assert f"{amp:.0%}" == "99%" and delay == 9
+    amp, delay = _wave(0.98)
+    assert f"{amp:.0%}" == "76%" and delay == 41
+    amp, delay = _wave(0.99)
+    assert f"{amp:.0%}" == "50%" and delay == 60
+    # the exact steady-state response (1 − β)/(1 − β e^{−iω}) agrees
+    for beta, amp_exact, delay_exact in [(0.9, 0.987, 8.9), (0.98, 0.761, 40.5), (0.99, 0.504, 60.0)]:
+        h = (1 - beta) / (1 - beta * np.exp(-2j * np.pi / 365))
+        assert abs(h) == pytest.approx(amp_exact, abs=0.001)
+        assert -np.angle(h) / (2 * np.pi) * 365 == pytest.approx(delay_exact, abs=0.1)
+
+
+def test_noise_variance_reduction():
+    states(r"= \frac{1 - \beta}{1 + \beta}\,\sigma^2 .$$")
+    states("For β = 0.9 that is σ²/19 ≈ 0.053 σ²")
+    states("A plain average of 19 values reduces the variance by the same\nfactor, 1/19")
+    states("(19 − 1)/2 = 9 days, the EMA's lag again")
+    states("200,000 draws of standard normal noise (σ² = 1)")
+    assert "rng.normal(0.0, 1.0, size=200_000)" in CODE
+    assert (1 - 0.9) / (1 + 0.9) == pytest.approx(1 / 19) and f"{1 / 19:.3f}" == "0.053"
+    assert (1 + 0.9) / (1 - 0.9) == pytest.approx(19) and (19 - 1) / 2 == 9
+    noise = np.random.default_rng(1).normal(0.0, 1.0, size=200_000)
+    for beta in [0.5, 0.9, 0.98]:
+        measured = ema(noise, beta)[1000:].var()
+        assert measured == pytest.approx((1 - beta) / (1 + beta), rel=0.05)
+    window19 = np.convolve(noise, np.ones(19) / 19, mode="valid")
+    assert window19.var() == pytest.approx(1 / 19, rel=0.03)
+
+
+# 1.6 The start-up bias
+
+def test_the_first_value_and_its_correction():
+    states(r"On 2012-01-01 the temperature was $\theta_1$ = 12.8 °C")
+    states(r"$$v_1 = \beta \cdot 0 + (1 - \beta)\,\theta_1 = 0.1 \cdot 12.8 = 1.28 \text{ °C},$$")
+    states("a tenth of the truth")
+    states(r"= \theta_1 = 12.8 \text{ °C}.$$")
+    assert TEMP[0] == 12.8 and ema(TEMP, 0.9)[0] == pytest.approx(1.28)
+    assert ema_bias_corrected(TEMP, 0.9)[0] == pytest.approx(12.8)
+
+
+def test_corrected_weights_sum_to_one():
+    states(r"= \frac{1 - \beta^t}{1 - \beta^t} = 1 .$$")
+    for beta in [0.5, 0.9, 0.999]:
+        for t in [1, 5, 100]:
+            w = (1 - beta) * beta ** np.arange(t) / (1 - beta ** t)
+            assert w.sum() == pytest.approx(1.0)
+            assert np.sum(w * TEMP[t - 1 - np.arange(t)]) == pytest.approx(ema_bias_corrected(TEMP, beta)[t - 1])
+
+
+def test_when_the_correction_stops_mattering():
+    states(r"For β = 0.9, $1 - \beta^t$ is above 0.99 from t = 44 on; for β = 0.98 from" + "\nt = 228 on")
+    for beta, first in [(0.9, 44), (0.98, 228)]:
+        assert 1 - beta ** first > 0.99 and 1 - beta ** (first - 1) <= 0.99
+
+
+def test_the_plain_ema_climbs_for_weeks():
+    states("Without the correction the EMA climbs out of 0 °C for weeks")
+    states("the larger β, the longer it takes")
+    # two weeks in, the plain EMA is still more than 1 °C below the corrected one; with β = 0.98
+    # it still is after 60 days
+    gap = {beta: ema_bias_corrected(TEMP, beta)[:60] - ema(TEMP, beta)[:60] for beta in [0.9, 0.98]}
+    assert gap[0.9][13] > 1.0 and gap[0.98][13] > 1.0 and gap[0.98][59] > 1.0
+    assert np.all(gap[0.98] > gap[0.9])
+
+
+def test_corrected_ema_starts_as_a_running_mean():
+    states(r"$(1 - \beta)/(t(1 - \beta)) = 1/t$")
+    states("With β = 0.999 it stays within 0.03 °C of that running mean for the first 30 days")
+    running_mean = np.cumsum(TEMP) / np.arange(1, len(TEMP) + 1)
+    assert np.max(np.abs(ema_bias_corrected(TEMP, 0.999)[:30] - running_mean[:30])) < 0.03
+
+
+# 1.7 Exercises
+
+def test_exercise_points_match_the_registry():
+    from checker.exercises import REGISTRY
+    states("### Exercise 1 · `ema(thetas, beta)` (2 points)")
+    states("### Exercise 2 · `ema_bias_corrected(thetas, beta)` (2 points)")
+    assert REGISTRY["ema"].points == 2 and REGISTRY["ema_bias_corrected"].points == 2
+
+
+def test_asarray_does_not_copy_float64():
+    states("`np.asarray(thetas, dtype=float)` does **not** copy an array\n  that is already float64")
+    a = np.zeros(3)
+    assert np.asarray(a, dtype=float) is a
+
+
+def test_the_callouts_name_exactly_the_checkers_mistakes():
+    from checker import MISTAKES
+    from checker.exercises import REGISTRY
+    named = set(re.findall(r"^> - `(\w+)`", TEXT, flags=re.M))
+    mutants = {m.mistake for ex in ("ema", "ema_bias_corrected") for m in REGISTRY[ex].mutants}
+    assert mutants | {"input_modified"} == named
+    assert named <= set(MISTAKES)
+
+
+# 1.8 Memory
+
+class _EMA:
+    def __init__(self, beta):
+        self.beta, self.v, self.t = beta, 0.0, 0
+
+    def update(self, x):
+        self.t += 1
+        self.v = self.beta * self.v + (1 - self.beta) * x
+        return self.v / (1 - self.beta ** self.t)
+
+
+class _Window:
+    def __init__(self, n):
+        self.values, self.total = deque(maxlen=n), 0.0
+
+    def update(self, x):
+        if len(self.values) == self.values.maxlen:
+            self.total -= self.values[0]
+        self.values.append(x)
+        self.total += x
+        return self.total / len(self.values)
+
+
+def _peak_bytes(make):
+    tracemalloc.start()
+    averager = make()
+    for x in TEMP:
+        averager.update(float(x))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return averager, peak
+
+
+def test_what_each_averager_stores():
+    states("A window of 100 days stores 100 numbers, a window of 1,000 stores 1,000: O(n) memory")
+    states("It stores 1 number, $v_t$\n  (2 with the step count t that the bias correction needs), whatever β is: O(1) memory")
+    states("streams the 1,461 temperatures")
+    for n in (100, 1000):
+        window, _ = _peak_bytes(lambda: _Window(n))
+        assert len(window.values) == n
+        assert window.update(0.0) == pytest.approx(np.mean(np.append(TEMP[-(n - 1):], 0.0)))
+    e, _ = _peak_bytes(lambda: _EMA(0.99))
+    assert set(vars(e)) == {"beta", "v", "t"}  # β is the constant; v_t and t are the state
+    assert e.v / (1 - 0.99 ** e.t) == pytest.approx(ema_bias_corrected(TEMP, 0.99)[-1])
+
+
+def test_measured_peak_grows_with_the_window_but_not_with_beta():
+    states("the window's peak\ngrows with n")
+    states("while the EMA's peak is\nsmall and the same for β = 0.99 and β = 0.999")
+    peaks = {name: _peak_bytes(make)[1] for name, make in [
+        ("ema99", lambda: _EMA(0.99)), ("ema999", lambda: _EMA(0.999)),
+        ("w100", lambda: _Window(100)), ("w1000", lambda: _Window(1000))]}
+    assert peaks["w1000"] > 5 * peaks["w100"] > 5 * peaks["ema99"]
+    assert abs(peaks["ema99"] - peaks["ema999"]) < 0.2 * peaks["ema99"]
+    assert peaks["ema99"] < 2000
+
+
+# 1.9 pandas
+
+def test_pandas_adjust_true_is_the_corrected_ema():
+    states("about 10⁻¹⁴ °C")
+    states(r"= \frac{v_t}{1 - \beta^t} = \hat v_t ,$$")
+    for beta in [0.5, 0.9, 0.99, 0.999]:
+        adjusted = pd.Series(TEMP).ewm(alpha=1 - beta, adjust=True).mean().to_numpy()
+        assert np.max(np.abs(adjusted - ema_bias_corrected(TEMP, beta))) < 1e-13
+
+
+def test_pandas_adjust_false_starts_at_theta1():
+    states("by up to 1.72 °C here")
+    states(r"0.9 · 12.8 + 0.1 · 10.6 = 12.58 °C, while $\hat v_2 = (0.9 \cdot 1.28 + 0.1 \cdot 10.6)/(1 - 0.9^2)$" + "\n= 11.64 °C")
+    states("gives day 1 the weight 0.9 for every 1 on day 2")
+    states(r"$\theta_1$ keeps the weight $\beta^{t-1}$")
+    states("from day 61 on it is below 0.01 °C")
+    beta = 0.9
+    recursive = pd.Series(TEMP).ewm(alpha=1 - beta, adjust=False).mean().to_numpy()
+    # adjust=False is the recurrence started at v_1 = θ_1
+    manual = [TEMP[0]]
+    for x in TEMP[1:]:
+        manual.append(beta * manual[-1] + (1 - beta) * x)
+    assert np.allclose(recursive, manual, rtol=0, atol=1e-12)
+    corrected = ema_bias_corrected(TEMP, beta)
+    gap = np.abs(recursive - corrected)
+    assert f"{gap.max():.2f}" == "1.72" and gap.argmax() < 21  # in the first weeks
+    assert f"{recursive[1]:.2f}" == "12.58" and f"{corrected[1]:.2f}" == "11.64"
+    assert (0.9 * 1.28 + 0.1 * 10.6) / (1 - 0.9 ** 2) == pytest.approx(corrected[1])
+    assert (0.9 * 12.8 + 1 * 10.6) / (0.9 + 1) == pytest.approx(corrected[1])
+    assert gap[60:].max() < 0.01 and gap[59] >= 0.005
+
+
+# 1.10 The explorer
+
+def test_the_explorer_slider_mapping_and_readout():
+    states("from 0 to 3, so β runs from 0 to\n  0.999")
+    states("the left end is β = 0, one third of the way is 0.9, two thirds 0.99, the right end 0.999")
+    states("The interesting range, 0.9 to 0.999, takes two thirds of the slider")
+    states('"β = 0.990 · averages ≈ the last 100 days"')
+    states("β = 0.9 and 0.99, corrected")
+    assert [round(beta_from_exponent(u), 6) for u in (0, 1, 2, 3)] == [0, 0.9, 0.99, 0.999]
+    assert describe(0.99) == "β = 0.990 · averages ≈ the last 100 days"
+    import inspect
+    from checker.explorer import BetaExplorer
+    defaults = inspect.signature(BetaExplorer).parameters
+    assert defaults["beta"].default == 0.9 and defaults["compare_beta"].default == 0.99
+    assert defaults["corrected"].default is True
+
+
+def test_what_to_try_in_the_explorer():
+    states(r"$1 - 0.999^{365} \approx$ 31% of the weight")
+    states(r"$1 - 0.999^{1461} \approx$ 77%")
+    states("peak weeks after the 0.9 curve and swings much less far")
+    states("β = 0.99 came about two months late with half the swing")
+    assert f"{1 - 0.999 ** 365:.0%}" == "31%" and f"{1 - 0.999 ** 1461:.0%}" == "77%"
+    plain = ema(TEMP, 0.999)
+    assert np.all(plain < ema_bias_corrected(TEMP, 0.999))
+    assert plain[0] == pytest.approx(0.001 * 12.8)
+    for y in (2013, 2014, 2015):
+        m = year(y)
+        fast, slow = ema_bias_corrected(TEMP, 0.9)[m], ema_bias_corrected(TEMP, 0.99)[m]
+        assert 21 < np.argmax(slow) - np.argmax(fast) < 70
+        assert np.ptp(slow) < 0.6 * np.ptp(fast)
+
+
+# The summary repeats the numbers above
+
+def test_summary():
+    states("those carry about 63% of the weight\n  (1 − 1/e)")
+
+
+# The executed notebook prints what the prose says
+
+@pytest.mark.notebooks
+def test_the_printed_numbers_match_the_prose():
+    out = printed(executed_source(PATH))
+    for line in [
+        "1,461 days from 2012-01-01 to 2015-12-31",
+        "coldest: -1.6 °C on 2014-02-06,  warmest: 35.6 °C on 2014-08-11",
+        "v_1, v_2, v_3 with β = 0.9: [1.28   2.212  3.1608]",
+        "β = 0 gives back the data exactly: True",
+        "β = 0.9: the last   10 values carry 1 − β^n = 0.651 of the weight",
+        "β = 0.99: the last  100 values carry 1 − β^n = 0.634 of the weight",
+        "β = 0.999: the last 1000 values carry 1 − β^n = 0.632 of the weight",
+        "limit 1 − 1/e = 0.632",
+        "β = 0.9: θ_500 − v_500 = 9.00,   β/(1 − β) = 9.00",
+        "β = 0.98: θ_500 − v_500 = 49.00,   β/(1 − β) = 49.00",
+        "β = 0.9 : the EMA keeps 99% of the swing, its peak comes 9 days late",
+        "β = 0.98: the EMA keeps 76% of the swing, its peak comes 41 days late",
+        "β = 0.99: the EMA keeps 50% of the swing, its peak comes 60 days late",
+        " 1  12.8   1.280   0.1000  12.800",
+        "adjust=False vs v̂_t: largest difference 1.72 °C on day 7, below 0.009 °C from day 61 on",
+        "day 2: adjust=False 12.58 °C,  v̂_2 11.64 °C",
+    ]:
+        assert line in out, line
+    m = re.search(r"unrolled: (\S+)   recurrence: (\S+)", out)
+    assert m and m.group(1) == m.group(2)
+    for beta in ("0.5", "0.9", "0.98"):
+        m = re.search(rf"β = {beta}: variance of v_t (\S+),   \(1 − β\)/\(1 \+ β\) = (\S+)", out)
+        assert float(m.group(1)) == pytest.approx(float(m.group(2)), rel=0.05)
+    m = re.search(r"adjust=True  vs v̂_t: largest difference (\S+) °C", out)
+    assert float(m.group(1)) < 1e-13
+    peaks = dict(re.findall(r"^(EMA, β = 0\.999?|window of 1?,?\d+)\s.*?\s([\d,]+)$", out, flags=re.M))
+    peaks = {k: int(v.replace(",", "")) for k, v in peaks.items()}
+    assert len(peaks) == 4, peaks
+    assert "100 values + their sum" in out and "1,000 values + their sum" in out
+    assert peaks["window of 1,000"] > 5 * peaks["window of 100"] > 5 * peaks["EMA, β = 0.99"]
+    assert abs(peaks["EMA, β = 0.99"] - peaks["EMA, β = 0.999"]) < 0.2 * peaks["EMA, β = 0.99"]
+    m = re.search(r"β = 0\.9: largest difference, ema (\S+), ema_bias_corrected (\S+)", out)
+    assert float(m.group(1)) < 1e-12 and float(m.group(2)) < 1e-12
+
+
+@pytest.mark.notebooks
+def test_the_explorer_cell_shows_a_widget_and_a_still_picture():
+    nb = executed_source(PATH)
+    cell = next(c for c in nb.cells if "BetaExplorer(dates, temp_max)" in c.source)
+    assert cell.source.startswith("%matplotlib widget")
+    kinds = [k for o in cell.outputs for k in o.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" in kinds and "image/png" in kinds
+    # the explorer is the last code cell: no static figure comes after the backend switch
+    assert cell is [c for c in nb.cells if c.cell_type == "code"][-1]
