@@ -265,6 +265,13 @@ class _Window:
 
 
 def _peak_bytes(make):
+    """Peak bytes while streaming TEMP through a new averager (after one unmeasured warm-up pass)."""
+    for warm_up in (True, False):
+        averager, peak = _stream(make)
+    return averager, peak
+
+
+def _stream(make):
     tracemalloc.start()
     averager = make()
     for x in TEMP:
