@@ -296,12 +296,12 @@ def test_what_each_averager_stores():
 
 def test_measured_peak_grows_with_the_window_but_not_with_beta():
     states("the window's peak\ngrows with n")
-    states("while the EMA's peak is\nsmall and the same for β = 0.99 and β = 0.999")
+    states("while the EMA's peak stays\nsmall whatever β, a fraction of even the 100-value window's")
     peaks = {name: _peak_bytes(make)[1] for name, make in [
         ("ema99", lambda: _EMA(0.99)), ("ema999", lambda: _EMA(0.999)),
         ("w100", lambda: _Window(100)), ("w1000", lambda: _Window(1000))]}
-    assert peaks["w1000"] > 5 * peaks["w100"] > 5 * peaks["ema99"]
-    assert abs(peaks["ema99"] - peaks["ema999"]) < 0.2 * peaks["ema99"]
+    assert peaks["w1000"] > 5 * peaks["w100"]
+    assert max(peaks["ema99"], peaks["ema999"]) < 0.5 * peaks["w100"]
     assert peaks["ema99"] < 2000
 
 
@@ -411,8 +411,8 @@ def test_the_printed_numbers_match_the_prose():
     peaks = {k: int(v.replace(",", "")) for k, v in peaks.items()}
     assert len(peaks) == 4, peaks
     assert "100 values + their sum" in out and "1,000 values + their sum" in out
-    assert peaks["window of 1,000"] > 5 * peaks["window of 100"] > 5 * peaks["EMA, β = 0.99"]
-    assert abs(peaks["EMA, β = 0.99"] - peaks["EMA, β = 0.999"]) < 0.2 * peaks["EMA, β = 0.99"]
+    assert peaks["window of 1,000"] > 5 * peaks["window of 100"]
+    assert max(peaks["EMA, β = 0.99"], peaks["EMA, β = 0.999"]) < 0.5 * peaks["window of 100"]
     m = re.search(r"β = 0\.9: largest difference, ema (\S+), ema_bias_corrected (\S+)", out)
     assert float(m.group(1)) < 1e-12 and float(m.group(2)) < 1e-12
 
