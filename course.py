@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up the course and run it: the one entry point, needing only Python 3.11+.
 
-    python3 course.py lab     set up, then open the course in JupyterLab
+    python3 course.py lab     set up, then open the course in JupyterLab, in workspace/: the
+                              learner's copies of the exercises (kept when you run it again)
     python3 course.py test    set up, then run the whole test suite in parallel (extra args go to pytest)
     python3 course.py setup   only set up
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+WORKSPACE = ROOT / "workspace"
 INSTALL_INPUTS = ["requirements.txt", "constraints.txt", "pyproject.toml"]
 
 
@@ -70,9 +72,11 @@ def main(argv: list[str]) -> int:
     if command == "test":
         # one worker per core; `python3 course.py test -n 0` runs in one process
         return subprocess.call([str(python), "-m", "pytest", "-n", "auto", *rest], cwd=ROOT)
+    # the learner's copies of the exercise notebooks; existing (edited) ones are kept
+    if subprocess.call([str(python), "-m", "checker", "workspace", "--dir", str(WORKSPACE)], cwd=ROOT):
+        return 1
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest],
-                           cwd=ROOT / "notebooks")
+    return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest], cwd=WORKSPACE)
 
 
 if __name__ == "__main__":

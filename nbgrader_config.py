@@ -1,12 +1,35 @@
-"""nbgrader configuration for this course (the course root is the repository root).
+"""nbgrader configuration for this course (the course root is the folder of this file).
 
 Source notebooks live in notebooks/<assignment>/; nbgrader writes release/, submitted/,
 autograded/, feedback/ and gradebook.db next to this file (all gitignored).
+
+Safe defaults that plain nbgrader lacks:
+- feedback never shows hidden tests (ClearHiddenTests), and checker.grade's failures print their
+  message alone, with no code line as context;
+- checker is importable in every kernel, whatever its working directory (PYTHONPATH below);
+- a cell may run for at most CELL_TIMEOUT seconds; then it is interrupted and the notebook goes
+  on. checker.grade stops an endless learner function much sooner (5 s per check, an error
+  in that test cell only);
+- correct code that warns keeps its points: checker.grade writes nothing to stderr.
 """
+import os
+
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+CELL_TIMEOUT = 60  # seconds per cell, under autograde and validate
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.source_directory = "notebooks"
 c.CourseDirectory.course_id = "bp-ema"
-# Solutions and hidden tests are marked with the default "### BEGIN SOLUTION" / "### BEGIN HIDDEN TESTS".
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+c.Execute.timeout = CELL_TIMEOUT
+c.Execute.interrupt_on_timeout = True
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Kernels inherit nbgrader's environment: put the course root first on their import path.
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [COURSE_ROOT, os.environ.get("PYTHONPATH")] if p)

@@ -66,6 +66,14 @@ def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | N
     return result
 
 
+class GradeFailure(AssertionError):
+    """The AssertionError that grade raises. In IPython and nbgrader its traceback is the message
+    alone: no code lines, so feedback never shows the (hidden) test line as context."""
+
+    def _render_traceback_(self):
+        return [f"AssertionError: {self}"]
+
+
 def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = None,
           time_limit: float | None = None) -> None:
     """For nbgrader test cells: the same check on hidden cases (visible=True: on the cases
@@ -76,7 +84,7 @@ def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = Non
     with contextlib.redirect_stderr(io.StringIO()):
         result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit)
     if not result.passed:
-        raise AssertionError(result.message)
+        raise GradeFailure(result.message)
     print(f"✓ {exercise_id}: the visible cases pass" if visible else result.headline)
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from .workflow import main
+
+sys.exit(main())

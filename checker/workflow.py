@@ -1,0 +1,159 @@
+"""The course's workflows on top of nbgrader: the learner's workspace, and the instructor's
+release → validate → autograde → feedback → export. Each step wraps nbgrader; none replaces it.
+
+    python -m checker workspace [--dir workspace]   learner copies of every assignment
+    python -m checker release [ASSIGNMENT ...]      nbgrader generate_assignment (release/)
+    python -m checker validate [ASSIGNMENT ...]     fail loudly unless the source notebooks pass
+                                                    their tests and the learner versions fail them
+    python -m checker autograde ASSIGNMENT [--student ID]
+    python -m checker feedback ASSIGNMENT           nbgrader generate_feedback (feedback/)
+    python -m checker export [--to grades.csv]      nbgrader export
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+STATE_FILE = ".released.json"  # in the workspace: the hash of every notebook as it was handed out
+
+
+def assignments(root: Path = COURSE_ROOT) -> list[str]:
+    return sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def nbgrader(*args: str, root: Path = COURSE_ROOT, quiet: bool = False) -> int:
+    """Run an nbgrader command in the course root; returns its exit code."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # for alembic
+    out = subprocess.DEVNULL if quiet else None
+    return subprocess.call([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
+                           stdout=out, stderr=out)
+
+
+def release_into(folder: Path, names: list[str], root: Path = COURSE_ROOT) -> Path:
+    """Generate the learner versions in a scratch copy of the course (the course root is left
+    untouched); returns the scratch release/ folder."""
+    shutil.copytree(root / "notebooks", folder / "notebooks")
+    shutil.copy(root / "nbgrader_config.py", folder)
+    for name in names:
+        if nbgrader("generate_assignment", name, "--force", root=folder, quiet=True) != 0:
+            raise SystemExit(f"nbgrader could not generate the learner version of {name!r}")
+    return folder / "release"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_workspace(workspace: Path, root: Path = COURSE_ROOT) -> list[str]:
+    """Create or refresh the learner's copies. Never overwrites or deletes a notebook the learner
+    has edited; adds new ones; refreshes one only if it is exactly as it was handed out.
+    Returns one line per notebook saying what happened."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    state_path = workspace / STATE_FILE
+    handed_out = json.loads(state_path.read_text()) if state_path.exists() else {}
+    report = []
+    with tempfile.TemporaryDirectory() as scratch:
+        release = release_into(Path(scratch), assignments(root), root)
+        for new in sorted(release.glob("*/*.ipynb")):
+            name = str(new.relative_to(release))
+            mine = workspace / name
+            if not mine.exists():
+                mine.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(new, mine)
+                report.append(f"added    {name}")
+            elif _digest(mine) == _digest(new):
+                report.append(f"kept     {name} (unchanged)")
+            elif handed_out.get(name) == _digest(mine):
+                shutil.copy(new, mine)
+                report.append(f"updated  {name} (you had not edited it)")
+            elif handed_out.get(name) in (None, _digest(new)):
+                report.append(f"kept     {name} (your work)")
+                continue
+            else:
+                report.append(f"kept     {name} (your work; a newer version exists: rename yours "
+                              "and run this again to get it)")
+                continue
+            handed_out[name] = _digest(mine)
+    state_path.write_text(json.dumps(handed_out, indent=1, sort_keys=True))
+    return report
+
+
+def validate(names: list[str], root: Path = COURSE_ROOT) -> list[str]:
+    """Problems found: every source notebook must pass its own tests, and every learner version
+    must fail every test (nbgrader's Validator; `nbgrader validate` exits 0 even on failure)."""
+    from nbgrader.validator import Validator
+
+    problems = []
+    for name in names:
+        for source in sorted((root / "notebooks" / name).glob("*.ipynb")):
+            result = Validator().validate(str(source))
+            if result:
+                problems.append(f"{name}/{source.name}: the instructor version fails: {_summary(result)}")
+    with tempfile.TemporaryDirectory() as scratch:
+        release = release_into(Path(scratch), names, root)
+        for student in sorted(release.glob("*/*.ipynb")):
+            result = Validator(invert=True).validate(str(student))
+            if result:
+                problems.append(f"{student.parent.name}/{student.name}: the learner version passes "
+                                f"tests before any work: {_summary(result)}")
+    return problems
+
+
+def _summary(result: dict) -> str:
+    """'failed: 2 cell(s), first: <its error, or its first line of code>' for each kind."""
+    parts = []
+    for kind, cells in result.items():
+        first = cells[0]
+        error_lines = [line for line in first.get("raw_error", "").splitlines() if line.strip()]
+        shown = next((line for line in error_lines if "Error" in line), None) or first.get("source", "")
+        parts.append(f"{kind}: {len(cells)} cell(s), first: {shown.strip().splitlines()[0][:100]!r}")
+    return "; ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m checker", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    ws = commands.add_parser("workspace", help="create or refresh the learner's copies")
+    ws.add_argument("--dir", default=str(COURSE_ROOT / "workspace"))
+    for name in ("release", "validate"):
+        sub = commands.add_parser(name, help=f"{name} assignments (default: all)")
+        sub.add_argument("assignments", nargs="*")
+    auto = commands.add_parser("autograde", help="nbgrader autograde submitted/*/ASSIGNMENT")
+    auto.add_argument("assignment")
+    auto.add_argument("--student", help="only this student id (a glob)")
+    fb = commands.add_parser("feedback", help="nbgrader generate_feedback")
+    fb.add_argument("assignment")
+    ex = commands.add_parser("export", help="nbgrader export of the gradebook to CSV")
+    ex.add_argument("--to", default="grades.csv")
+    args = parser.parse_args(argv)
+
+    if args.command == "workspace":
+        workspace = Path(args.dir)
+        print(f"Your workspace: {workspace}")
+        for line in make_workspace(workspace):
+            print("  " + line)
+        return 0
+    if args.command == "release":
+        return max([nbgrader("generate_assignment", a, "--force") for a in args.assignments or assignments()])
+    if args.command == "validate":
+        problems = validate(args.assignments or assignments())
+        for problem in problems:
+            print("FAILED " + problem)
+        print(f"{len(problems)} problem(s)" if problems else "All source notebooks pass their tests, "
+              "and every learner version fails them before any work.")
+        return 1 if problems else 0
+    if args.command == "autograde":
+        extra = [f"--student={args.student}"] if args.student else []
+        return nbgrader("autograde", args.assignment, "--force", *extra)
+    if args.command == "feedback":
+        return nbgrader("generate_feedback", args.assignment, "--force")
+    return nbgrader("export", f"--to={args.to}")

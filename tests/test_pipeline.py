@@ -1,0 +1,191 @@
+"""End to end with nbgrader: a simulated class goes through generate_assignment → autograde →
+generate_feedback → export, and the learner's workspace keeps edited work.
+
+To keep the suite fast the class works on one notebook, backprop/01_sigmoid_and_mse
+(three exercises, one point each), copied into a scratch course with the real nbgrader_config.py.
+"""
+import csv
+import html
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from checker.exercises import REGISTRY
+from checker.grading import GRADE_SEED
+from checker.workflow import make_workspace
+from notebooks import NOTEBOOKS, ROOT, nbgrader_meta, venv_env
+
+pytestmark = pytest.mark.notebooks
+NOTEBOOK = "01_sigmoid_and_mse.ipynb"
+
+SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+SIGMOID_DERIVATIVE = "def sigmoid_derivative(o):\n    return o * (1 - o)\n"
+MSE_LOSS = "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n"
+RIGHT = {"sigmoid": SIGMOID, "sigmoid_derivative": SIGMOID_DERIVATIVE, "mse_loss": MSE_LOSS}
+STUB = "def {0}(*args):\n    raise NotImplementedError()\n"
+
+# student id -> (answers replacing the released stubs, what else they do, expected score of 3)
+CLASS = {
+    "fully_correct": (RIGHT, None, 3),
+    "partially_correct": ({"sigmoid": SIGMOID}, None, 1),
+    "sign_flipped": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"}, None, 2),
+    "sigma_prime_of_output": ({**RIGHT, "sigmoid_derivative":
+                               "def sigmoid_derivative(o):\n    s = 1 / (1 + np.exp(-o))\n    return s * (1 - s)\n"},
+                              None, 2),
+    "factor_two": ({**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return np.sum((o - t) ** 2) / len(o)\n"},
+                   None, 2),
+    "not_attempted": ({}, None, 0),
+    "infinite_loop": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    while True:\n        pass\n"}, None, 2),
+    "exception": ({**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return o.shape[5]\n"}, None, 2),
+    "correct_with_warnings": ({**RIGHT, "sigmoid":
+                               "import warnings\ndef sigmoid(z):\n    warnings.warn('just saying')\n"
+                               "    print('debug', file=__import__('sys').stderr)\n"
+                               "    return 1 / (1 + np.exp(-z))\n"}, None, 3),
+    "edited_locked_test": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "edit_test", 2),
+    "deleted_test_cell": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "delete_test", 2),
+}
+
+
+def submission(released, answers, tamper):
+    nb = nbformat.read(released, as_version=4)
+    for cell in list(nb.cells):
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta["grade_id"] in answers:
+            cell.source = answers[meta["grade_id"]]
+        if meta.get("grade_id") == "test_sigmoid":
+            if tamper == "edit_test":
+                cell.source = "assert True  # nothing to see here"
+            elif tamper == "delete_test":
+                nb.cells.remove(cell)
+    return nb
+
+
+def run_nbgrader(course, *args):
+    out = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=venv_env(),
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("class")
+    (course / "notebooks" / "backprop").mkdir(parents=True)
+    shutil.copy(NOTEBOOKS / "backprop" / NOTEBOOK, course / "notebooks" / "backprop")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    run_nbgrader(course, "generate_assignment", "backprop", "--force")
+    released = course / "release" / "backprop" / NOTEBOOK
+    for student, (answers, tamper, _) in CLASS.items():
+        folder = course / "submitted" / student / "backprop"
+        folder.mkdir(parents=True)
+        nbformat.write(submission(released, answers, tamper), folder / NOTEBOOK)
+    run_nbgrader(course, "autograde", "backprop", "--force")
+    run_nbgrader(course, "generate_feedback", "backprop", "--force")
+    run_nbgrader(course, "export", "--to=grades.csv")
+    return course
+
+
+def scores(course):
+    with open(course / "grades.csv", newline="") as f:
+        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+
+
+def test_the_export_lists_every_student(graded_course):
+    assert set(scores(graded_course)) == set(CLASS)
+
+
+@pytest.mark.parametrize("student", CLASS)
+def test_each_student_gets_the_score_their_code_deserves(graded_course, student):
+    assert scores(graded_course)[student] == CLASS[student][2]
+
+
+def feedback_pages(course):
+    pages = {p.parts[-3]: p.read_text() for p in course.glob("feedback/*/backprop/*.html")}
+    assert set(pages) == set(CLASS)
+    return pages
+
+
+def test_feedback_never_shows_hidden_tests(graded_course):
+    for student, page in feedback_pages(graded_course).items():
+        text = html.unescape(page)
+        assert "BEGIN HIDDEN TESTS" not in text, student
+        for exercise in RIGHT:
+            # the visible line reads checker.grade("x", x, visible=True); the hidden one ends at x)
+            assert not re.search(rf'checker\.grade\("{exercise}", {exercise}\)', text), (student, exercise)
+
+
+def hidden_expected_numbers():
+    numbers = set()
+    for exercise in RIGHT:
+        ex = REGISTRY[exercise]
+        for case in ex.cases(GRADE_SEED):
+            for value in np.ravel(ex.expected(case)):
+                numbers |= {f"{value:.4f}", f"{value:.6g}"}
+    return {n for n in numbers if len(n.strip("-0.")) >= 3}
+
+
+def test_no_hidden_expected_value_reaches_a_test_cells_output(graded_course):
+    numbers = hidden_expected_numbers()
+    for path in graded_course.glob("autograded/*/backprop/*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if nbgrader_meta(cell).get("grade"):
+                shown = "\n".join(str(o) for o in cell.get("outputs", []))
+                assert [n for n in numbers if n in shown] == [], (path.parts[-3], cell.source[:40])
+
+
+def test_a_failed_hidden_check_shows_its_diagnosis_without_a_code_line(graded_course):
+    page = html.unescape(feedback_pages(graded_course)["sign_flipped"])
+    assert "You computed σ(−z)" in page
+    assert "_render_traceback_" not in page and "grading.py" not in page
+
+
+def test_the_learners_workspace_keeps_edited_work_and_restores_deleted_notebooks(tmp_path):
+    workspace = tmp_path / "workspace"
+    first = make_workspace(workspace)
+    assert all(line.startswith("added") for line in first)
+    mine = workspace / "backprop" / NOTEBOOK
+    edited = mine.read_text().replace("# YOUR CODE HERE", "# my work in progress", 1)
+    mine.write_text(edited)
+    (workspace / "ema" / "02_ema_of_weights.ipynb").unlink()
+    second = make_workspace(workspace)
+    assert mine.read_text() == edited
+    assert f"kept     backprop/{NOTEBOOK} (your work)" in second
+    assert "added    ema/02_ema_of_weights.ipynb" in second
+    assert "kept     backprop/02_output_layer.ipynb (unchanged)" in second
+
+
+def one_notebook_course(tmp_path, edit=None):
+    (tmp_path / "notebooks" / "backprop").mkdir(parents=True)
+    nb = nbformat.read(NOTEBOOKS / "backprop" / NOTEBOOK, as_version=4)
+    if edit:
+        edit(nb)
+    nbformat.write(nb, tmp_path / "notebooks" / "backprop" / NOTEBOOK)
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    return tmp_path
+
+
+def break_the_sigmoid_solution(nb):
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "sigmoid":
+            cell.source = cell.source.replace("return np.where(z >= 0, 1 / (1 + e), e / (1 + e))", "return z")
+
+
+def test_validate_passes_the_real_course(tmp_path):
+    from checker.workflow import validate
+    assert validate(["backprop"], root=one_notebook_course(tmp_path)) == []
+
+
+def test_validate_fails_loudly_when_a_solution_does_not_pass_its_tests(tmp_path):
+    course = one_notebook_course(tmp_path, break_the_sigmoid_solution)
+    out = subprocess.run([sys.executable, "-c", "import sys; from checker.workflow import validate; "
+                          f"p = validate(['backprop'], root=__import__('pathlib').Path({str(course)!r})); "
+                          "print(p); sys.exit(1 if p else 0)"],
+                         capture_output=True, text=True, env=venv_env(), timeout=300)
+    assert out.returncode == 1
+    assert "the instructor version fails" in out.stdout and "✗ sigmoid: not right yet" in out.stdout
