@@ -10,7 +10,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 def run(script, *args):
     out = subprocess.run([sys.executable, str(BENCHMARKS / script), *args],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -43,3 +43,10 @@ def test_notebook_times_benchmark_prints_each_notebook_against_the_empty_baselin
 def test_explorer_benchmark_prints_both_medians_and_the_ratio():
     out = run("explorer_update.py", "--steps", "3")
     assert "explorer (ipympl" in out and "baseline (interact" in out and "× faster" in out
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_autograde_benchmark_prints_per_submission_and_start_up_cost():
+    out = run("autograde_throughput.py", "--submissions", "2")
+    assert "per submission:" in out and "fixed start-up cost:" in out
