@@ -3,34 +3,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-import time
 import warnings
 
 from .exercises import EXERCISES, get_exercise
 from .judge import judge
 from .result import CheckResult
-from .running import Observation, observe
+from .running import observe_all
 
 CHECK_SEED = 0        # the cases `check` shows; reruns give the same messages
 GRADE_SEED = 2_718    # grading uses other cases, so answers tuned to the shown ones fail
-
-
-def observe_all(exercise, fn, cases, time_limit: float) -> list[Observation]:
-    """The untrusted half: the learner's function on every case, within one time budget."""
-    observations, deadline = [], time.monotonic() + time_limit
-    for case in cases:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            observations.append(Observation(error="timeout"))
-            continue
-        obs = observe(fn, case.call_args(), time_limit=remaining)
-        observations.append(obs)
-        if obs.error in ("not_attempted", "timeout") or obs.used_reference:
-            # the verdict is settled; don't spend the budget on the other cases
-            observations.extend(Observation(error=obs.error, used_reference=obs.used_reference)
-                                for _ in cases[len(observations):])
-            break
-    return observations
 
 
 def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None) -> CheckResult:
@@ -38,7 +19,7 @@ def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: floa
     if not callable(fn):
         return judge_not_callable(exercise, fn)
     cases = exercise.cases(seed)
-    observations = observe_all(exercise, fn, cases, time_limit or exercise.time_limit)
+    observations = observe_all(fn, [case.call_args() for case in cases], time_limit or exercise.time_limit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return judge(exercise, cases, observations, reveal=reveal)

@@ -223,3 +223,22 @@ def _call_in_thread(fn, args, observation, time_limit, watch):
         raise _TimeLimit()
     if "exc" in box:
         raise box["exc"]
+
+
+def observe_all(fn, arg_list: list, time_limit: float) -> list[Observation]:
+    """fn on every args dict in turn, within one time budget for all of them. Once the answer is
+    settled (not attempted, out of time, or calling the reference) the rest are not run."""
+    observations, deadline = [], time.monotonic() + time_limit
+    for args in arg_list:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            observations.append(Observation(error="timeout"))
+            continue
+        obs = observe(fn, args, time_limit=remaining)
+        observations.append(obs)
+        if obs.error in ("not_attempted", "timeout") or obs.used_reference:
+            observations.extend(Observation(error=obs.error, used_reference=obs.used_reference)
+                                for _ in arg_list[len(observations):])
+            break
+    return observations
+

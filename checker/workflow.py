@@ -8,6 +8,8 @@ release → validate → autograde → feedback → export. Each step wraps nbgr
     python -m checker autograde ASSIGNMENT [--student ID]
     python -m checker feedback ASSIGNMENT           nbgrader generate_feedback (feedback/)
     python -m checker export [--to grades.csv]      nbgrader export
+    python -m checker grade SUBMITTED [--out DIR]   the trusted, parallel grading engine
+                                                    (checker.engine.run)
 """
 from __future__ import annotations
 
@@ -134,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     fb.add_argument("assignment")
     ex = commands.add_parser("export", help="nbgrader export of the gradebook to CSV")
     ex.add_argument("--to", default="grades.csv")
+    gr = commands.add_parser("grade", help="grade submitted/<student>/<assignment>/ in sandboxes, in parallel")
+    gr.add_argument("submitted", help="nbgrader's submitted/ folder")
+    gr.add_argument("--out", help="where results and reports go (default: graded/ beside SUBMITTED)")
+    gr.add_argument("--course", default=str(COURSE_ROOT), help="the course root (source notebooks, gradebook.db)")
+    gr.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
+    gr.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
     args = parser.parse_args(argv)
 
     if args.command == "workspace":
@@ -151,6 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(problems)} problem(s)" if problems else "All source notebooks pass their tests, "
               "and every learner version fails them before any work.")
         return 1 if problems else 0
+    if args.command == "grade":
+        from .engine.run import grade_folder
+
+        submitted = Path(args.submitted)
+        out = Path(args.out) if args.out else submitted.parent / "graded"
+        counts = grade_folder(submitted, out, course=Path(args.course), scheduler=args.scheduler,
+                              workers=args.workers)
+        print(f"{counts['submissions']} submissions, {counts['graded now']} graded now; "
+              f"reports in {out}: grades.csv, feedback/, comparison.csv (if a gradebook exists)")
+        return 0
     if args.command == "autograde":
         extra = [f"--student={args.student}"] if args.student else []
         return nbgrader("autograde", args.assignment, "--force", *extra)

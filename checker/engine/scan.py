@@ -1,0 +1,80 @@
+"""A static scan of the learner's code for what an honest answer does not need.
+
+Each finding names the cell, the line and what it saw. Findings are flags for a person to
+read, not verdicts; only importing or calling checker's reference costs the exercise its points.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+MODULE_NAMES = {"np", "numpy", "math", "scipy", "pd", "pandas", "checker", "builtins", "sys", "os",
+                "IPython", "plt", "matplotlib", "warnings", "random"}
+INTROSPECTION = {"__builtins__", "builtins", "get_ipython", "ast_transformers", "input_transformers",
+                 "input_transformers_post", "__import__", "globals", "setattr", "delattr", "exec",
+                 "eval", "compile", "sys.modules", "showtraceback", "inspect", "gc", "ctypes"}
+SYSTEM = {"open", "os.system", "os.popen", "os.remove", "os.unlink", "os.fork", "os._exit", "os.kill",
+          "os.environ", "os.listdir", "os.walk", "os.chdir", "sys.exit", "exit", "quit", "shutil",
+          "subprocess", "socket", "urllib", "requests", "http", "pathlib", "multiprocessing",
+          "threading", "signal", "resource", "glob", "io.open", "tempfile", "pickle"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    cell: str
+    line: int
+    what: str
+    uses_reference: bool = False
+
+    def __str__(self):
+        return f"{self.cell}, line {self.line}: {self.what}"
+
+
+def _dotted(node) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def scan(cell: str, source: str) -> list[Finding]:
+    """The suspicious lines of one cell of learner code."""
+    try:
+        tree = ast.parse("\n".join("" if l.lstrip().startswith(("%", "!")) else l
+                                   for l in source.splitlines()))
+    except SyntaxError as exc:
+        return [Finding(cell, exc.lineno or 0, "does not parse as Python")]
+    found = []
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            imported = [a.name for a in node.names]
+            for module in modules:
+                root = module.split(".")[0]
+                if root == "checker":
+                    reference = "reference" in module or "reference" in imported
+                    found.append(Finding(cell, line, f"imports {module}" + (" (the reference)" if reference
+                                                                            else " (checker's internals)"),
+                                         uses_reference=reference))
+                elif root in {m.split(".")[0] for m in SYSTEM | INTROSPECTION}:
+                    found.append(Finding(cell, line, f"imports {module}"))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    owner = _dotted(target.value)
+                    if owner.split(".")[0] in MODULE_NAMES:
+                        found.append(Finding(cell, line, f"assigns to {owner}.{target.attr} (changes another module)"))
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            name = _dotted(node)
+            if name in INTROSPECTION:
+                found.append(Finding(cell, line, f"uses {name}"))
+            elif name in SYSTEM:
+                found.append(Finding(cell, line, f"uses {name} (file, network or process access)"))
+            elif "checker.reference" in name or name.startswith("reference."):
+                found.append(Finding(cell, line, f"uses {name} (the reference)", uses_reference=True))
+    unique = {(f.cell, f.line, f.what): f for f in found}
+    return sorted(unique.values(), key=lambda f: (f.line, f.what))
