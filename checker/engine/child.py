@@ -15,9 +15,6 @@ sys.path.insert(0, str(WORKDIR))
 
 from harness import running, testfunctions, wire  # noqa: E402  (after the path is set)
 
-CELL_SECONDS = 20.0       # a top-level loop in an answer cell is stopped after this
-EXERCISE_SECONDS = 10.0   # all the cases of one exercise
-
 
 class _NoMagic:
     """get_ipython() for notebook code outside IPython: magics and shell escapes do nothing."""
@@ -28,21 +25,21 @@ class _NoMagic:
     run_cell_magic = system = getoutput = run_line_magic
 
 
-def run_notebook(cells, cases) -> tuple[dict, list]:
+def run_notebook(cells, cases, cell_seconds: float, exercise_seconds: float) -> tuple[dict, list]:
     """Run one notebook's program in a fresh namespace, then its functions on their cases."""
     namespace = {"__name__": "__main__", "get_ipython": _NoMagic}
     cell_errors = []
     for label, source in cells:
         source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
         try:
-            with running._time_limit(CELL_SECONDS):
+            with running._time_limit(cell_seconds):
                 exec(compile(source, f"<{label}>", "exec"), namespace)
         except BaseException as exc:  # the learner's cell failed; later cells still run
             cell_errors.append(f"{label}: {type(exc).__name__}: {running._safe_str(exc)[:300]}")
     observed = {}
     for exercise, arg_list in cases.items():
         fn = namespace.get(exercise)
-        observed[exercise] = running.observe_all(fn, arg_list, EXERCISE_SECONDS) if callable(fn) else None
+        observed[exercise] = running.observe_all(fn, arg_list, exercise_seconds) if callable(fn) else None
     return observed, cell_errors
 
 
@@ -55,7 +52,8 @@ def main() -> None:
         name = notebook["name"]
         cases = wire.decode_cases({"exercises": document["exercises"].get(name, {})}, arrays,
                                   testfunctions.FUNCTIONS)
-        observed, cell_errors = run_notebook(notebook["cells"], cases)
+        observed, cell_errors = run_notebook(notebook["cells"], cases, program["cell_seconds"],
+                                             program["exercise_seconds"])
         report[name] = {"cell_errors": cell_errors, "results": {
             ex: None if obs is None else [wire.encode_observation(o, out_arrays) for o in obs]
             for ex, obs in observed.items()}}

@@ -54,7 +54,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def grade_folder(submitted: Path, out: Path, *, course: Path = COURSE_ROOT, scheduler: str | None = None,
-                 workers: int | None = None, progress: bool = True, client=None) -> dict:
+                 workers: int | None = None, progress: bool = True, client=None, limits=None) -> dict:
     """Grade every submission that has no result in `out` yet; returns counts."""
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm.auto import tqdm
@@ -71,7 +71,7 @@ def grade_folder(submitted: Path, out: Path, *, course: Path = COURSE_ROOT, sche
             client = Client(scheduler or cluster)
         try:
             tasks = [make_task(s, a, f, course, hidden) for s, a, f in todo]
-            futures = client.map(grade, tasks, pure=False)
+            futures = client.map(grade, tasks, limits=limits, pure=False)
             bar = tqdm(total=len(futures), desc="grading", unit="submission", disable=not progress)
             for future in as_completed(futures):
                 result = future.result()

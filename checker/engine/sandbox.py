@@ -2,8 +2,9 @@
 
 Limits, on every platform with `resource` (Linux, macOS): CPU seconds, address space, size of
 any file written, number of processes (a fork bomb stops there), plus a wall-clock limit after
-which the whole process group is killed. When run as root, the child drops to the unprivileged
-user "nobody" first (root ignores the process limit).
+which the whole process group is killed. When run as root, the child first drops to an
+unprivileged user id of its own (root ignores the process limit, and a limit shared between
+concurrent sandboxes would let one submission's fork bomb starve another's).
 
 Where Debian's `bwrap` (bubblewrap) is installed, the child also runs in its own namespaces: no
 network (only its own loopback), a private PID space, a read-only file system, the course folder
@@ -25,7 +26,7 @@ from . import wire
 HARNESS = [("running.py", "running.py"), ("snapshot.py", "snapshot.py"),
            ("engine/wire.py", "wire.py"), ("exercises/testfunctions.py", "testfunctions.py")]
 CHECKER_DIR = Path(__file__).resolve().parent.parent
-NOBODY = 65534
+SANDBOX_UIDS = 200_000  # run i of worker process p uses uid SANDBOX_UIDS + p % 100_000
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Limits:
     memory_bytes: int = 2 * 2 ** 30
     file_bytes: int = 64 * 2 ** 20
     processes: int = 64
+    cell_seconds: float = 20.0      # a top-level loop in an answer cell is stopped after this
+    exercise_seconds: float = 10.0  # all the cases of one exercise (visible and hidden)
 
 
 @dataclass
@@ -60,9 +63,10 @@ def _preexec(limits: Limits):
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if os.geteuid() == 0:
+            uid = SANDBOX_UIDS + os.getppid() % 100_000  # this worker's own uid (runs never overlap in it)
             os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            os.setgid(uid)
+            os.setuid(uid)
     return apply
 
 
@@ -108,7 +112,8 @@ def run(program: dict, cases_doc: dict, case_arrays: dict, *, hidden: list[Path]
         for source, target in HARNESS:
             shutil.copy(CHECKER_DIR / source, workdir / "harness" / target)
         shutil.copy(Path(__file__).with_name("child.py"), workdir / "child.py")
-        wire.write(workdir, "program", program, {})
+        wire.write(workdir, "program", {**program, "cell_seconds": limits.cell_seconds,
+                                        "exercise_seconds": limits.exercise_seconds}, {})
         wire.write(workdir, "cases", cases_doc, case_arrays)
         os.chmod(workdir, 0o777)
         for path in workdir.rglob("*"):
