@@ -48,7 +48,16 @@ CLASS = {
                                "    return 1 / (1 + np.exp(-z))\n"}, None, 3),
     "edited_locked_test": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "edit_test", 2),
     "deleted_test_cell": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "delete_test", 2),
+    # Two cheats that fool nbgrader (its tests run in the learner's own process) but not the engine:
+    "ast_cheater": ({**RIGHT, "sigmoid": "import ast\nclass NoGrading(ast.NodeTransformer):\n"
+                     "    def visit_Expr(self, node):\n"
+                     "        return ast.Pass() if 'grade' in ast.unparse(node) else node\n"
+                     "get_ipython().ast_transformers.append(NoGrading())\n"
+                     "def sigmoid(z):\n    return z\n"}, None, 3),
+    "patches_checker": ({**RIGHT, "sigmoid": "import checker\nchecker.grade = lambda *a, **k: None\n"
+                         "def sigmoid(z):\n    return z\n"}, None, 3),
 }
+CHEATERS = {"ast_cheater": 2, "patches_checker": 2}  # what the engine gives them
 
 
 def submission(released, answers, tamper):
@@ -189,3 +198,35 @@ def test_validate_fails_loudly_when_a_solution_does_not_pass_its_tests(tmp_path)
                          capture_output=True, text=True, env=venv_env(), timeout=300)
     assert out.returncode == 1
     assert "the instructor version fails" in out.stdout and "✗ sigmoid: not right yet" in out.stdout
+
+
+@pytest.fixture(scope="module")
+def engine_results(graded_course):
+    from checker.engine.run import grade_folder, load_results
+
+    grade_folder(graded_course / "submitted", graded_course / "graded", course=graded_course, workers=2,
+                 progress=False)
+    return {r["student"]: r for r in load_results(graded_course / "graded")}
+
+
+@pytest.mark.parametrize("student", [s for s in CLASS if s not in CHEATERS])
+def test_the_engine_scores_honest_submissions_as_nbgrader_does(engine_results, graded_course, student):
+    assert sum(row["score"] for row in engine_results[student]["exercises"]) == scores(graded_course)[student]
+
+
+def test_the_comparison_flags_exactly_the_students_who_fooled_nbgrader(engine_results, graded_course):
+    with open(graded_course / "graded" / "comparison.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["student"] for r in rows} == set(CHEATERS)
+    assert all(r["exercise"] == "sigmoid" and float(r["nbgrader_score"]) == 1.0 and float(r["engine_score"]) == 0.0
+               for r in rows)
+    for student, engine_total in CHEATERS.items():
+        assert sum(row["score"] for row in engine_results[student]["exercises"]) == engine_total
+
+
+def test_the_engine_writes_a_grades_row_per_student_and_exercise(engine_results, graded_course):
+    with open(graded_course / "graded" / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3 * len(CLASS)
+    assert {r["student"] for r in rows} == set(CLASS)
+
