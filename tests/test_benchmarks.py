@@ -50,3 +50,11 @@ def test_explorer_benchmark_prints_both_medians_and_the_ratio():
 def test_autograde_benchmark_prints_per_submission_and_start_up_cost():
     out = run("autograde_throughput.py", "--submissions", "2")
     assert "per submission:" in out and "fixed start-up cost:" in out
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_engine_benchmark_prints_both_times_the_ratio_and_whether_scores_agree():
+    out = run("engine_throughput.py", "--submissions", "4")
+    assert "nbgrader autograde:" in out and "checker grade (sandboxed):" in out
+    assert "identical scores: True" in out
