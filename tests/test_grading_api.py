@@ -8,7 +8,8 @@ import pytest
 import checker
 from checker import MISTAKES, CheckResult
 from checker.exercises import REGISTRY
-from checker.grading import GRADE_SEED, observe_all
+from checker.grading import GRADE_SEED
+from checker.running import observe_all
 from checker.judge import judge
 from checker.running import Observation
 
@@ -133,7 +134,7 @@ def test_grade_uses_other_cases_than_check():
 def test_the_judge_works_on_plain_observations_alone():
     exercise = REGISTRY["output_delta"]
     cases = exercise.cases(0)
-    observations = observe_all(exercise, output_delta_twice, cases, time_limit=5)
+    observations = observe_all(output_delta_twice, [c.call_args() for c in cases], time_limit=5)
     assert all(isinstance(o, Observation) for o in observations)
     verdict = judge(exercise, cases, observations)
     assert verdict.mistake == "factor_two"
