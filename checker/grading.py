@@ -55,6 +55,10 @@ class GradeFailure(AssertionError):
         return [f"AssertionError: {self}"]
 
 
+# Notebooks, nbgrader and learners see the familiar name (an output's "ename" is the class name).
+GradeFailure.__name__ = GradeFailure.__qualname__ = "AssertionError"
+
+
 def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = None,
           time_limit: float | None = None) -> None:
     """For nbgrader test cells: the same check on hidden cases (visible=True: on the cases

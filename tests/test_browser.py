@@ -1,0 +1,189 @@
+"""The course as a person uses it: JupyterLab in Chromium, every notebook run from the browser.
+
+Run alone with `python3 course.py test -m browser`. Screenshots go to artifacts/browser/.
+"""
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, FLAGS, Lab, notebook_state, run_all_and_wait, wait_for_idle_kernel
+from checker.workflow import make_workspace
+from notebooks import ROOT, SOURCE_NOTEBOOKS
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+ARTIFACTS = ROOT / "artifacts" / "browser"
+EXPLORER = "ema/01_moving_average.ipynb"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    root = tmp_path_factory.mktemp("lab")
+    make_workspace(root / "learner")
+    shutil.copytree(ROOT / "notebooks", root / "instructor", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = Lab(root, tmp_path_factory.mktemp("settings"), ARTIFACTS.parent / "jupyterlab.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(ARTIFACTS.parent / "chromium-profile"), executable_path=CHROMIUM, args=FLAGS,
+            viewport={"width": 1400, "height": 1000})
+        yield context
+        context.close()
+
+
+def open_notebook(browser, lab, path: str):
+    """A page with the notebook open and its kernel idle; the whole page is retried once on a timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        page = browser.new_page()
+        try:
+            page.goto(lab.url(f"lab/tree/{path}"), wait_until="domcontentloaded", timeout=60_000)
+            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                                   " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
+            wait_for_idle_kernel(page)
+            return page
+        except PlaywrightTimeout:
+            page.close()
+            if attempt == 2:
+                raise
+
+
+def screenshot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def run_notebook(browser, lab, path: str):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        page = open_notebook(browser, lab, path)
+        try:
+            state = run_all_and_wait(page)
+            return page, state
+        except PlaywrightTimeout:
+            screenshot(page, path.replace("/", "__") + f"__timeout{attempt}")
+            page.close()
+            if attempt == 2:
+                raise
+
+
+NOTEBOOK_PATHS = [f"{p.parent.name}/{p.name}" for p in SOURCE_NOTEBOOKS]
+
+
+def errors_in(state):
+    return [(c["source"], o["ename"], o["evalue"]) for c in state["cells"] for o in c["outputs"]
+            if o["type"] == "error"]
+
+
+def check_math_and_self_checks(page, state, learner: bool):
+    assert page.locator("mjx-container").count() > 0, "MathJax rendered no formula"
+    self_checks = [c for c in state["cells"] if c["source"].startswith("checker.check(")]
+    if self_checks:
+        results = page.locator(".checker-result")
+        assert results.count() >= len(self_checks)
+        if learner:
+            assert "not attempted yet" in results.first.inner_text()
+        else:
+            assert "passed" in results.first.inner_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS)
+def test_instructor_version_runs_in_the_browser_without_errors(browser, lab, path):
+    page, state = run_notebook(browser, lab, f"instructor/{path}")
+    try:
+        screenshot(page, "instructor__" + path.replace("/", "__"))
+        assert errors_in(state) == []
+        check_math_and_self_checks(page, state, learner=False)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS)
+def test_learner_version_fails_only_as_intended_in_the_browser(browser, lab, path):
+    page, state = run_notebook(browser, lab, f"learner/{path}")
+    try:
+        screenshot(page, "learner__" + path.replace("/", "__"))
+        for source, ename, evalue in errors_in(state):
+            if source.startswith("# Autograder test"):
+                assert ename == "AssertionError" and "not attempted yet" in evalue, source
+            else:
+                assert ename == "NotImplementedError", (source, ename, evalue)
+        check_math_and_self_checks(page, state, learner=True)
+    finally:
+        page.close()
+
+
+CANVAS_PIXELS = """() => {
+  const canvas = document.querySelector('.jupyter-matplotlib-figure canvas.jupyter-matplotlib-canvas')
+                 || document.querySelector('.jupyter-matplotlib-figure canvas');
+  return canvas ? canvas.toDataURL() : null;
+}"""
+
+
+def explorer_page(browser, lab):
+    page, state = run_notebook(browser, lab, f"instructor/{EXPLORER}")
+    page.locator(".jupyter-matplotlib-figure canvas").first.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({CANVAS_PIXELS})() !== null", timeout=30_000)
+    time.sleep(0.5)  # the first frame arrives after the canvas element exists
+    return page
+
+
+def step_and_time(page, key: str, target) -> float:
+    """Press key on the target control; seconds until the plot's pixels change."""
+    before = page.evaluate(CANVAS_PIXELS)
+    started = time.perf_counter()
+    if key == "click":
+        target.click()
+    else:
+        target.press(key)
+    page.wait_for_function(f"(before) => ({CANVAS_PIXELS})() !== before", arg=before, timeout=5_000, polling=10)
+    return time.perf_counter() - started
+
+
+def test_the_beta_slider_and_the_bias_toggle_update_the_plot_within_a_second(browser, lab):
+    page = explorer_page(browser, lab)
+    try:
+        handle = page.locator(".noUi-handle").first
+        handle.focus()
+        assert step_and_time(page, "ArrowRight", handle) < 1.0
+        toggle = page.get_by_label("bias correction")
+        assert step_and_time(page, "click", toggle) < 1.0
+        screenshot(page, "explorer_after_steps")
+    finally:
+        page.close()
+
+
+def test_formgrader_and_the_validate_button_work(browser, lab):
+    page = browser.new_page()
+    try:
+        page.goto(lab.url("formgrader"), wait_until="networkidle", timeout=60_000)
+        assert "Manage Assignments" in page.content()
+        screenshot(page, "formgrader")
+    finally:
+        page.close()
+    page = open_notebook(browser, lab, f"instructor/{NOTEBOOK_PATHS[0]}")
+    try:
+        page.get_by_role("button", name="Validate").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",
+                               timeout=120_000)
+        text = dialog.inner_text()
+        screenshot(page, "validate_dialog")
+        assert "Success" in text and "error" not in text.lower()
+    finally:
+        page.close()
