@@ -65,6 +65,13 @@ class Lab:
                 time.sleep(0.3)
         raise RuntimeError("JupyterLab did not start")
 
+    def shutdown_kernels(self) -> None:
+        """End every session's kernel (each test opens its own notebook)."""
+        sessions = json.loads(urllib.request.urlopen(self.url("api/sessions"), timeout=10).read())
+        for session in sessions:
+            request = urllib.request.Request(self.url(f"api/sessions/{session['id']}"), method="DELETE")
+            urllib.request.urlopen(request, timeout=30).read()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -110,7 +117,9 @@ def run_all_and_wait(page, timeout_ms: int = 180_000) -> dict:
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function("""() => {
       const panel = window.jupyterapp.shell.currentWidget;
-      const kernel = panel.sessionContext.session.kernel;
+      const session = panel && panel.sessionContext && panel.sessionContext.session;
+      const kernel = session && session.kernel;
+      if (!kernel) return false;
       const code = panel.content.widgets.filter(c => c.model.type === 'code');
       const done = code.every(c => c.model.sharedModel.execution_count !== null &&
                                    !c.node.querySelector('.jp-InputPrompt').textContent.includes('*'));

@@ -51,7 +51,10 @@ def open_notebook(browser, lab, path: str):
     for attempt in (1, 2):
         page = browser.new_page()
         try:
-            page.goto(lab.url(f"lab/tree/{path}"), wait_until="domcontentloaded", timeout=60_000)
+            # a fresh JupyterLab workspace, so that no tab of an earlier test is restored
+            workspace = f"t{time.monotonic_ns()}"
+            page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}?reset"), wait_until="domcontentloaded",
+                      timeout=60_000)
             page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                    " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
             wait_for_idle_kernel(page)
@@ -60,6 +63,12 @@ def open_notebook(browser, lab, path: str):
             page.close()
             if attempt == 2:
                 raise
+
+
+@pytest.fixture(autouse=True)
+def one_kernel_at_a_time(lab):
+    yield
+    lab.shutdown_kernels()
 
 
 def screenshot(page, name: str) -> None:
@@ -128,15 +137,16 @@ def test_learner_version_fails_only_as_intended_in_the_browser(browser, lab, pat
 
 
 CANVAS_PIXELS = """() => {
-  const canvas = document.querySelector('.jupyter-matplotlib-figure canvas.jupyter-matplotlib-canvas')
-                 || document.querySelector('.jupyter-matplotlib-figure canvas');
+  const panel = window.jupyterapp.shell.currentWidget.node;
+  const canvas = panel.querySelector('.jupyter-matplotlib-figure canvas');
   return canvas ? canvas.toDataURL() : null;
 }"""
 
 
 def explorer_page(browser, lab):
     page, state = run_notebook(browser, lab, f"instructor/{EXPLORER}")
-    page.locator(".jupyter-matplotlib-figure canvas").first.scroll_into_view_if_needed()
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jupyter-matplotlib-figure canvas").first \
+        .scroll_into_view_if_needed()
     page.wait_for_function(f"() => ({CANVAS_PIXELS})() !== null", timeout=30_000)
     time.sleep(0.5)  # the first frame arrives after the canvas element exists
     return page
@@ -157,10 +167,11 @@ def step_and_time(page, key: str, target) -> float:
 def test_the_beta_slider_and_the_bias_toggle_update_the_plot_within_a_second(browser, lab):
     page = explorer_page(browser, lab)
     try:
-        handle = page.locator(".noUi-handle").first
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        handle = panel.locator(".noUi-handle").first
         handle.focus()
         assert step_and_time(page, "ArrowRight", handle) < 1.0
-        toggle = page.get_by_label("bias correction")
+        toggle = panel.get_by_label("bias correction")
         assert step_and_time(page, "click", toggle) < 1.0
         screenshot(page, "explorer_after_steps")
     finally:
