@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, FLAGS, Lab, run_all_and_wait, wait_for_idle_kernel  # noqa: E402
+from browser import CHROMIUM, FLAGS, Lab, goto_notebook, run_all_and_wait  # noqa: E402
 
 IMAGE = """() => {
   const canvas = document.querySelector('.jupyter-matplotlib-figure canvas');
@@ -40,7 +40,7 @@ ipywidgets.interact(show, u=ipywidgets.FloatSlider(min=0, max=3, step=0.01, valu
 
 
 def steps(page, n):
-    handle = page.locator(".noUi-handle").first
+    handle = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     times = []
@@ -56,10 +56,7 @@ def steps(page, n):
 
 def open_and_run(context, lab, path):
     page = context.new_page()
-    page.goto(lab.url(f"lab/tree/{path}"), wait_until="domcontentloaded")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
-    wait_for_idle_kernel(page)
+    goto_notebook(page, lab, path)
     run_all_and_wait(page)
     time.sleep(1.0)
     return page
@@ -77,6 +74,7 @@ def main():
         shutil.copytree(ROOT / "notebooks" / "ema", root / "ema")
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(BASELINE)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, root / "baseline.ipynb")
         lab = Lab(root, root / "settings", root / "lab.log")
         try:

@@ -104,6 +104,19 @@ def notebook_state(page) -> dict | None:
     return page.evaluate(NOTEBOOK_STATE)
 
 
+def goto_notebook(page, lab: "Lab", path: str) -> None:
+    """Open a notebook in a fresh JupyterLab workspace (no tab of an earlier session is restored)
+    and wait until its kernel is idle."""
+    import time as _time
+
+    workspace = f"t{_time.monotonic_ns()}"
+    page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}?reset"), wait_until="domcontentloaded",
+              timeout=60_000)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
+    wait_for_idle_kernel(page)
+
+
 def wait_for_idle_kernel(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function("""() => {
       const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;

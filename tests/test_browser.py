@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, FLAGS, Lab, notebook_state, run_all_and_wait, wait_for_idle_kernel
+from browser import CHROMIUM, FLAGS, Lab, goto_notebook, run_all_and_wait
 from checker.workflow import make_workspace
 from notebooks import ROOT, SOURCE_NOTEBOOKS
 
@@ -51,13 +51,7 @@ def open_notebook(browser, lab, path: str):
     for attempt in (1, 2):
         page = browser.new_page()
         try:
-            # a fresh JupyterLab workspace, so that no tab of an earlier test is restored
-            workspace = f"t{time.monotonic_ns()}"
-            page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}?reset"), wait_until="domcontentloaded",
-                      timeout=60_000)
-            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                                   " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
-            wait_for_idle_kernel(page)
+            goto_notebook(page, lab, path)
             return page
         except PlaywrightTimeout:
             page.close()
