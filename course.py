@@ -70,8 +70,9 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "test":
-        # one worker per core (the browser tests share one); `python3 course.py test -n 0` runs in one process
-        return subprocess.call([str(python), "-m", "pytest", "-n", "auto", "--dist", "loadgroup", *rest], cwd=ROOT)
+        # one worker per core, each taking whole test files (so the browser tests share one browser);
+        # `python3 course.py test -n 0` runs in one process
+        return subprocess.call([str(python), "-m", "pytest", "-n", "auto", "--dist", "loadfile", *rest], cwd=ROOT)
     # the learner's copies of the exercise notebooks; existing (edited) ones are kept
     if subprocess.call([str(python), "-m", "checker", "workspace", "--dir", str(WORKSPACE)], cwd=ROOT):
         return 1

@@ -58,10 +58,3 @@ def test_engine_benchmark_prints_both_times_the_ratio_and_whether_scores_agree()
     out = run("engine_throughput.py", "--submissions", "4")
     assert "nbgrader autograde:" in out and "checker grade (sandboxed):" in out
     assert "identical scores: True" in out
-
-
-@pytest.mark.browser
-@pytest.mark.xdist_group("browser")
-def test_browser_slider_benchmark_prints_both_medians():
-    out = run("browser_slider.py", "--steps", "3")
-    assert "explorer (ipympl, blitted in place)" in out and "baseline (interact + inline PNG)" in out

@@ -3,6 +3,8 @@
 Run alone with `python3 course.py test -m browser`. Screenshots go to artifacts/browser/.
 """
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from browser import CHROMIUM, FLAGS, Lab, goto_notebook, run_all_and_wait
 from checker.workflow import make_workspace
 from notebooks import ROOT, SOURCE_NOTEBOOKS
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser  # one file: `--dist loadfile` keeps these tests in one worker
 ARTIFACTS = ROOT / "artifacts" / "browser"
 EXPLORER = "ema/01_moving_average.ipynb"
 
@@ -32,13 +34,13 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(ARTIFACTS.parent / "chromium-profile"), executable_path=CHROMIUM, args=FLAGS,
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=FLAGS,
             viewport={"width": 1400, "height": 1000})
         yield context
         context.close()
@@ -192,3 +194,11 @@ def test_formgrader_and_the_validate_button_work(browser, lab):
         assert "Success" in text and "error" not in text.lower()
     finally:
         page.close()
+
+
+def test_the_browser_slider_benchmark_prints_both_medians():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "browser_slider.py"), "--steps", "3"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "explorer (ipympl, blitted in place)" in out.stdout and "baseline (interact + inline PNG)" in out.stdout
+

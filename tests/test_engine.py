@@ -180,7 +180,7 @@ def test_a_scheduler_address_runs_the_same_code_path(tmp_path):
     course = make_course(tmp_path)
     write_submission(course, "s1", RIGHT)
     write_submission(course, "s2", HONEST["honest_partly_wrong"])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         grade_folder(course / "submitted", course / "graded", course=course, scheduler=cluster.scheduler_address,
                      progress=False, limits=FAST)
     assert {r["student"]: total(r) for r in load_results(course / "graded")} == {"s1": 3, "s2": 2}

@@ -67,7 +67,7 @@ def grade_folder(submitted: Path, out: Path, *, course: Path = COURSE_ROOT, sche
         own = client is None
         if own:
             cluster = None if scheduler else LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1,
-                                                          processes=True, dashboard_address=None)
+                                                          processes=True, dashboard_address=":0")
             client = Client(scheduler or cluster)
         try:
             tasks = [make_task(s, a, f, course, hidden) for s, a, f in todo]
