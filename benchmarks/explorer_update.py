@@ -67,7 +67,7 @@ print("RESULT", 1000 * statistics.median(times))
 def median_ms(code: str, steps: int) -> float:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(code.replace("STEPS", str(steps)))]
-    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    NotebookClient(nb, timeout=120, kernel_name="python3", shutdown_kernel="immediate").execute()
     text = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
     return float(re.search(r"RESULT ([\d.]+)", text).group(1))
 
