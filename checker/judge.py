@@ -7,6 +7,8 @@ with ratio signatures (≡ −1, ≡ 2, ≡ N, ≡ 1/N, ≡ c).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .compare import FLOAT32, STRICT, Problem, compare
@@ -160,7 +162,13 @@ def _hidden_detail(problem: Problem) -> str:
     if problem.kind == "value":
         return f"{problem.path + ': ' if problem.path else ''}your values differ from the expected ones" + (
             f" (first at index {problem.where})" if problem.where is not None else "")
+    if problem.kind in ("property", "not_finite"):  # their figures come from the hidden case
+        return _FIGURE.sub("…", problem.detail)
     return problem.detail
+
+
+# a number with a fraction or an exponent (counts and shapes such as 3×4 are kept)
+_FIGURE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][-+]?\d+)?|\b(?:nan|inf)\b")
 
 
 def _diagnose(ex, cases, observations, wants, problem, failing_obs):

@@ -31,6 +31,12 @@ def assignments(root: Path = COURSE_ROOT) -> list[str]:
     return sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def course_root() -> Path:
+    """The course nbgrader works on: the current folder if it has an nbgrader_config.py, else this kit's."""
+    here = Path.cwd()
+    return here if (here / "nbgrader_config.py").is_file() else COURSE_ROOT
+
+
 def nbgrader(*args: str, root: Path = COURSE_ROOT, quiet: bool = False) -> int:
     """Run an nbgrader command in the course root; returns its exit code."""
     env = dict(os.environ)
@@ -121,6 +127,38 @@ def _summary(result: dict) -> str:
     return "; ".join(parts)
 
 
+def is_course(folder: Path) -> bool:
+    return (folder / "nbgrader_config.py").is_file() and (folder / "notebooks").is_dir()
+
+
+def grade_command(args) -> int:
+    """python -m checker grade: exit 0 when every submission was graded, 1 when some could not be
+    (infrastructure, with a summary of why), 2 when grading could not start at all."""
+    from .engine.run import grade_folder
+    from .engine.sandbox import SandboxUnavailable
+
+    submitted = Path(args.submitted)
+    if not submitted.is_dir():
+        print(f"error: {submitted} is not a folder of submissions (submitted/<student>/<assignment>/)")
+        return 2
+    candidates = [Path(args.course)] if args.course else [submitted.resolve().parent, Path.cwd(), COURSE_ROOT]
+    course = next((c for c in candidates if is_course(c)), None)
+    if course is None:
+        print(f"error: {candidates[0]} is not a course folder (it needs nbgrader_config.py and notebooks/); "
+              "say which with --course")
+        return 2
+    out = Path(args.out) if args.out else submitted.resolve().parent / "graded"
+    try:
+        summary = grade_folder(submitted, out, course=course, scheduler=args.scheduler, workers=args.workers)
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}")
+        return 2
+    for line in summary.lines():
+        print(line)
+    print(f"reports in {out}: grades.csv, feedback/, comparison.csv (if {course}/gradebook.db exists)")
+    return 1 if summary.not_graded else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checker", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     gr = commands.add_parser("grade", help="grade submitted/<student>/<assignment>/ in sandboxes, in parallel")
     gr.add_argument("submitted", help="nbgrader's submitted/ folder")
     gr.add_argument("--out", help="where results and reports go (default: graded/ beside SUBMITTED)")
-    gr.add_argument("--course", default=str(COURSE_ROOT), help="the course root (source notebooks, gradebook.db)")
+    gr.add_argument("--course", help="the course root (notebooks/, gradebook.db); default: the folder "
+                    "that holds SUBMITTED, else the current folder")
     gr.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     gr.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
     args = parser.parse_args(argv)
@@ -160,18 +199,15 @@ def main(argv: list[str] | None = None) -> int:
               "and every learner version fails them before any work.")
         return 1 if problems else 0
     if args.command == "grade":
-        from .engine.run import grade_folder
-
-        submitted = Path(args.submitted)
-        out = Path(args.out) if args.out else submitted.parent / "graded"
-        counts = grade_folder(submitted, out, course=Path(args.course), scheduler=args.scheduler,
-                              workers=args.workers)
-        print(f"{counts['submissions']} submissions, {counts['graded now']} graded now; "
-              f"reports in {out}: grades.csv, feedback/, comparison.csv (if a gradebook exists)")
-        return 0
+        return grade_command(args)
     if args.command == "autograde":
-        extra = [f"--student={args.student}"] if args.student else []
-        return nbgrader("autograde", args.assignment, "--force", *extra)
+        from .submission_check import autograde
+
+        return autograde(course_root(), args.assignment, args.student, nbgrader)
     if args.command == "feedback":
-        return nbgrader("generate_feedback", args.assignment, "--force")
+        from .feedback_filter import remove_leaking_feedback
+
+        root = course_root()
+        code = nbgrader("generate_feedback", args.assignment, "--force", root=root)
+        return max(code, remove_leaking_feedback(root, args.assignment))
     return nbgrader("export", f"--to={args.to}")

@@ -104,7 +104,8 @@ def exercise(result, name):
 
 def test_the_sandbox_is_the_bubblewrap_one_here(cheats_graded):
     assert bwrap_available()
-    assert cheats_graded["honest_right"]["isolation"] == "bubblewrap namespaces + resource limits"
+    isolation = cheats_graded["honest_right"]["isolation"]
+    assert isolation.startswith("bubblewrap: only the interpreter visible") and "NO " not in isolation
 
 
 def test_honest_submissions_get_their_scores(cheats_graded):

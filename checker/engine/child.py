@@ -1,19 +1,35 @@
-"""Runs inside the sandbox, in a fresh interpreter: python child.py WORKDIR
+"""Runs inside the sandbox, in a fresh interpreter: python child.py INPUT_DIR REPORT_FD
 
-It imports nothing from checker (which is not there): only a copy of running.py, snapshot.py,
-wire.py and testfunctions.py, placed in WORKDIR/harness by the parent. For each notebook of the
-submission it runs the learner's program in a fresh namespace, then calls the learner's
-functions on the cases the parent sent, and writes what it saw as plain data (results.json +
-results.npz, rewritten after each notebook). The verdicts are made by the parent.
+It imports nothing from checker (which is not there): only copies of running.py, snapshot.py,
+wire.py and testfunctions.py in INPUT_DIR/harness. It says hello on the report pipe before any
+learner code runs (so the parent can tell a sandbox that never started from a submission that
+broke it), then, for each notebook, runs the steps in a fresh namespace: the program's cells, and
+at each autograder test cell the learner's function as it stands there, on that exercise's
+cases. Every message is one JSON line; the verdicts are made by the parent. It ends with
+os._exit, so no atexit hook of the learner's runs after the report.
 """
+import os
 import sys
-import time
-from pathlib import Path
 
-WORKDIR = Path(sys.argv[1])
-sys.path.insert(0, str(WORKDIR))
+INPUT_DIR, REPORT_FD, DROP_TO = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+if DROP_TO >= 0:  # bwrap ran as root to mount; from here on, an unprivileged uid of this worker's own
+    os.setgroups([])
+    os.setgid(DROP_TO)
+    os.setuid(DROP_TO)
+sys.path.insert(0, INPUT_DIR)
+sys.path += [p for p in sys.argv[4:] if p not in sys.path]
 
-from harness import running, testfunctions, wire  # noqa: E402  (after the path is set)
+import json  # noqa: E402  (after the path is set)
+
+from harness import running, testfunctions, wire  # noqa: E402
+
+_write = os.write
+
+
+def send(**fields) -> None:
+    data = wire.message(**fields)
+    while data:
+        data = data[_write(REPORT_FD, data):]
 
 
 class _NoMagic:
@@ -25,39 +41,72 @@ class _NoMagic:
     run_cell_magic = system = getoutput = run_line_magic
 
 
-def run_notebook(cells, cases, cell_seconds: float, exercise_seconds: float) -> tuple[dict, list]:
-    """Run one notebook's program in a fresh namespace, then its functions on their cases."""
+def run_notebook(notebook: dict, cases: dict, cell_seconds: float, exercise_seconds: float) -> None:
+    name = notebook["name"]
     namespace = {"__name__": "__main__", "get_ipython": _NoMagic}
-    cell_errors = []
-    for label, source in cells:
-        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    for step in notebook["steps"]:
+        if "test" in step:
+            exercise = step["test"]
+            fn = namespace.get(exercise)
+            if not callable(fn):
+                send(notebook=name, observed=exercise, missing=type(fn).__name__)
+                continue
+            arg_list = wire.decode_cases(cases.get(exercise, []), testfunctions.FUNCTIONS)
+            observations = running.observe_all(fn, arg_list, exercise_seconds)
+            send(notebook=name, observed=exercise,
+                 observations=[wire.encode_observation(o) for o in observations])
+            continue
+        label, source = step["cell"], step["source"]
         try:
             with running._time_limit(cell_seconds):
                 exec(compile(source, f"<{label}>", "exec"), namespace)
         except BaseException as exc:  # the learner's cell failed; later cells still run
-            cell_errors.append(f"{label}: {type(exc).__name__}: {running._safe_str(exc)[:300]}")
-    observed = {}
-    for exercise, arg_list in cases.items():
-        fn = namespace.get(exercise)
-        observed[exercise] = running.observe_all(fn, arg_list, exercise_seconds) if callable(fn) else None
-    return observed, cell_errors
+            send(notebook=name, cell_error=f"{label}: {type(exc).__name__}: {running._safe_str(exc)[:300]}")
+
+
+def probe(paths: list) -> dict:
+    """What the engine checks before grading: checker is not importable, the course not visible."""
+    import importlib
+
+    found = ""
+    for name in ("checker.reference", "checker" + ".reference.network"):
+        try:
+            importlib.import_module(name)
+            found = name
+        except BaseException:
+            pass
+    visible = [p for p in paths if os.path.exists(p)]
+    return {"checker": found, "visible": visible, "numpy": sys.modules["numpy"].__version__}
+
+
+def _stub_checker() -> None:
+    """`import checker` and checker.check(...) in an answer cell do nothing here, as they cost
+    nothing under nbgrader; checker itself (and its reference) is not in the sandbox."""
+    import types
+
+    stub = types.ModuleType("checker", "a stand-in: self-checks do nothing while grading")
+    stub.check = stub.grade = lambda *args, **kwargs: None
+    sys.modules["checker"] = stub
 
 
 def main() -> None:
+    send(hello=wire.PROTOCOL)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     sys.stdout = sys.stderr = running._BoundedText()   # learner prints go nowhere (and are bounded)
-    program, _ = wire.read(WORKDIR, "program")
-    document, arrays = wire.read(WORKDIR, "cases")
-    out_arrays, report = {}, {}
+    with open(os.path.join(INPUT_DIR, "program.json"), encoding="utf-8") as f:
+        program = json.load(f)
+    if "probe" in program:
+        send(probe=probe(program["probe"]))
+    _stub_checker()
     for notebook in program["notebooks"]:
-        name = notebook["name"]
-        cases = wire.decode_cases({"exercises": document["exercises"].get(name, {})}, arrays,
-                                  testfunctions.FUNCTIONS)
-        observed, cell_errors = run_notebook(notebook["cells"], cases, program["cell_seconds"],
-                                             program["exercise_seconds"])
-        report[name] = {"cell_errors": cell_errors, "results": {
-            ex: None if obs is None else [wire.encode_observation(o, out_arrays) for o in obs]
-            for ex, obs in observed.items()}}
-        wire.write(WORKDIR, "results", {"notebooks": report, "finished": time.time()}, out_arrays)
+        run_notebook(notebook, program["cases"].get(notebook["name"], {}), program["cell_seconds"],
+                     program["exercise_seconds"])
+    send(done=True)
 
 
-main()
+try:
+    main()
+finally:
+    os._exit(0)

@@ -1,24 +1,26 @@
-"""From a submitted notebook to the program the sandbox runs.
+"""From a submitted notebook to the steps the sandbox runs, in the submission's cell order:
 
-The program is, in notebook order:
-- from every other code cell (the instructor's, taken from the SOURCE notebook, and any cell
-  the learner added): only its imports and its function and class definitions, so that a
-  learner's answer can use the helpers the notebook defines without the demos being re-run;
-  imports of checker are left out (checker is not importable in the sandbox);
-- every answer cell (an nbgrader solution cell), taken whole from the SUBMISSION.
-Test cells and self-checks are never run: the verdicts are made outside the sandbox.
+- an answer cell (an nbgrader solution cell of the source): its submitted source, whole;
+- an autograder test cell: a checkpoint, where the learner's function is called on the cases
+  as it stands at that point (a redefinition in a later cell does not count, as under nbgrader);
+- any other code cell, the instructor's (taken from the SOURCE notebook) or one the learner
+  added: only its imports and its function and class definitions, so that answers can use the
+  notebook's helpers without the demos being re-run. Imports of checker, plotting and widgets
+  are left out (checker is not importable in the sandbox).
+Submitted metadata is not trusted: it only locates cells, and is checked first.
 """
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 
 from ..exercises import REGISTRY
 
 SKIPPED_IMPORTS = ("checker", "matplotlib", "tqdm", "IPython", "ipywidgets")
+PARSE_ERRORS = (SyntaxError, RecursionError, MemoryError, ValueError, OverflowError)
 
 
 class BadSubmission(Exception):
@@ -27,74 +29,121 @@ class BadSubmission(Exception):
 
 @dataclass
 class Program:
-    cells: list = field(default_factory=list)       # (label, source, from_learner)
-    answers: dict = field(default_factory=dict)     # exercise id -> the learner's answer cell source
+    steps: list = field(default_factory=list)       # {"cell": label, "source": text} or {"test": exercise}
+    learner_cells: list = field(default_factory=list)   # (label, source) of what the learner wrote
     problems: list = field(default_factory=list)    # what was wrong with the submission
 
 
-def _nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+def nbgrader_meta(cell) -> dict:
+    """A cell's nbgrader metadata if it is well-formed, else {}."""
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    meta = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    if not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str):
+        return {}
+    return meta
 
 
-def read(path: Path):
+def parse_notebook(data: bytes, name: str):
+    """A notebook from submitted bytes; BadSubmission for anything that is not one."""
     try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # invalid JSON, not a notebook, unreadable
-        raise BadSubmission(f"{path.name} cannot be read as a notebook ({type(exc).__name__}: "
+        document = json.loads(data.decode("utf-8"))
+        nb = nbformat.from_dict(document)
+        if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb.cells):
+            raise ValueError("no list of cells")
+        for cell in nb.cells:
+            if not isinstance(cell.get("source", ""), (str, list)) or cell.get("cell_type") not in (
+                    "code", "markdown", "raw"):
+                raise ValueError("a cell is malformed")
+            if isinstance(cell.get("source"), list):
+                cell["source"] = "".join(str(part) for part in cell["source"])
+            cell.setdefault("source", "")
+        return nb
+    except RecursionError:
+        raise BadSubmission(f"{name} cannot be read as a notebook (its JSON is nested too deeply)") from None
+    except Exception as exc:  # invalid UTF-8 or JSON, not a notebook
+        raise BadSubmission(f"{name} cannot be read as a notebook ({type(exc).__name__}: "
                             f"{str(exc)[:120]})") from None
 
 
-def definitions_only(source: str) -> str:
-    """The imports (not of checker, plotting or widgets) and def/class statements of a cell."""
-    try:
-        tree = ast.parse(_without_magics(source))
-    except SyntaxError:
-        return ""
-    kept = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            kept.append(node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
-            if not any(n.split(".")[0] in SKIPPED_IMPORTS for n in names):
-                kept.append(node)
-    return ast.unparse(ast.Module(body=kept, type_ignores=[]))
-
-
-def _without_magics(source: str) -> str:
+def without_magics(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
-def build_program(source_nb, submitted_nb) -> Program:
-    """The program for one notebook: source_nb is the instructor's, submitted_nb the learner's."""
-    program = Program()
-    source_ids = {c.get("id") for c in source_nb.cells}
-    submitted_answers = {_nbgrader(c)["grade_id"]: c.source for c in submitted_nb.cells
-                         if _nbgrader(c).get("solution") and "grade_id" in _nbgrader(c)}
-    learner_cells = [c for c in submitted_nb.cells
-                     if c.cell_type == "code" and not _nbgrader(c) and c.get("id") not in source_ids]
-    for cell in source_nb.cells:
-        meta = _nbgrader(cell)
-        if cell.cell_type != "code" or meta.get("grade"):
-            continue
-        if meta.get("solution"):
-            grade_id = meta["grade_id"]
-            if grade_id not in submitted_answers:
-                program.problems.append(f"the answer cell {grade_id!r} is missing")
+def definitions_only(source: str) -> str:
+    """The imports (not of checker, plotting or widgets) and def/class statements of a cell,
+    cut from its text (no unparsing, so no recursion over a deep tree)."""
+    text = without_magics(source)
+    try:
+        tree = ast.parse(text)
+    except PARSE_ERRORS:
+        return ""
+    lines, kept = text.splitlines(), []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            if any(n.split(".")[0] in SKIPPED_IMPORTS for n in names) or getattr(node, "level", 0):
                 continue
-            program.cells.append((grade_id, submitted_answers[grade_id], True))
-            if grade_id in REGISTRY:
-                program.answers[grade_id] = submitted_answers[grade_id]
-        else:
-            program.cells.append((meta.get("grade_id", "context"), definitions_only(cell.source), False))
-    for cell in learner_cells:  # cells the learner added: their definitions, after the notebook's
-        program.cells.append(("added by the learner", definitions_only(cell.source), True))
-    return program
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        kept.append("\n".join(lines[first - 1:node.end_lineno]))
+    return "\n".join(kept)
 
 
 def graded_exercises(source_nb) -> dict:
     """exercise id -> points, for every answer cell that has an autograder test cell."""
-    tests = {_nbgrader(c)["grade_id"]: _nbgrader(c).get("points", 0) for c in source_nb.cells
-             if _nbgrader(c).get("grade")}
+    tests = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c).get("points", 0) for c in source_nb.cells
+             if nbgrader_meta(c).get("grade")}
     return {gid[len("test_"):]: points for gid, points in tests.items()
             if gid.startswith("test_") and gid[len("test_"):] in REGISTRY}
+
+
+def _instructors(original) -> bool:
+    """A code cell of the source that is neither an answer (its solution never leaves the
+    parent) nor a test: the instructor's context, run as the source has it."""
+    meta = nbgrader_meta(original) if original is not None else {}
+    return original is not None and original.cell_type == "code" and not meta.get("solution") \
+        and not meta.get("grade")
+
+
+def build_program(source_nb, submitted_nb) -> Program:
+    """The steps for one notebook: source_nb is the instructor's, submitted_nb the learner's."""
+    program = Program()
+    graded = graded_exercises(source_nb)
+    answers = {nbgrader_meta(c)["grade_id"] for c in source_nb.cells
+               if c.cell_type == "code" and nbgrader_meta(c).get("solution")}
+    tests = {f"test_{ex}": ex for ex in graded}
+    by_id = {c.get("id"): c for c in source_nb.cells if c.get("id")}
+    by_grade_id = {nbgrader_meta(c)["grade_id"]: c for c in source_nb.cells if nbgrader_meta(c).get("grade_id")}
+    seen, checkpoints = set(), set()
+    for cell in submitted_nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        if grade_id and grade_id in seen:
+            program.problems.append(f"two cells have the grade_id {grade_id[:60]!r}; the second was ignored")
+            continue
+        seen.add(grade_id)
+        source = cell.get("source", "")
+        if grade_id in answers:
+            program.steps.append({"cell": grade_id, "source": source})
+            program.learner_cells.append((grade_id, source))
+        elif grade_id in tests:
+            program.steps.append({"test": tests[grade_id]})
+            checkpoints.add(tests[grade_id])
+        elif _instructors(by_grade_id.get(grade_id) or by_id.get(cell.get("id"))):
+            original = by_grade_id.get(grade_id) or by_id[cell.get("id")]
+            program.steps.append({"cell": nbgrader_meta(original).get("grade_id", "context"),
+                                  "source": definitions_only(original.source)})
+        elif grade_id in by_grade_id:
+            continue  # a test or markdown cell's grade_id on another cell: nothing to run
+        else:
+            program.steps.append({"cell": "added by the learner", "source": definitions_only(source)})
+            program.learner_cells.append(("added by the learner", source))
+    for grade_id in sorted(answers - seen):
+        program.problems.append(f"the answer cell {grade_id!r} is missing")
+    for exercise in sorted(set(graded) - checkpoints):
+        program.problems.append(f"the autograder cell test_{exercise} was deleted; {exercise} was "
+                                "checked at the end of the notebook")
+        program.steps.append({"test": exercise})
+    return program

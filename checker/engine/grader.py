@@ -1,114 +1,155 @@
 """Grade one submission: the trusted side.
 
-A task carries the submission's notebooks as text (so a remote Dask worker needs no shared
-disk), the instructor's source notebooks, and nothing else. The learner's code runs only in the
-sandboxed child; this side reads the child's plain observations and judges them with the same
-judges as checker.check, on the visible and the hidden cases (as the notebook's test cell does).
+A task carries the submission's notebooks as bytes (so a remote Dask worker needs no shared
+disk), the instructor's source notebooks, and the student's hidden-case seed (derived from the
+course secret; the secret itself never leaves the scheduler). The learner's code runs only in
+the sandboxed child; this side checks every field of the child's report and judges it with the
+same judges as checker.check: the visible cases and the student's hidden cases, each as a check
+of its own, as the notebook's test cell does with checker.grade.
+
+Whatever the submission holds, grade() returns a result: a failure of the submission is a
+grade (0 with a message); a failure of the grader or the sandbox is "not graded", with a reason.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 
 from ..exercises import REGISTRY
-from ..grading import CHECK_SEED, GRADE_SEED
+from ..grading import CHECK_SEED
 from ..judge import judge
 from . import sandbox, wire
-from .extract import BadSubmission, build_program, graded_exercises
+from .extract import BadSubmission, build_program, graded_exercises, parse_notebook
 from .scan import scan
+
+NOT_GRADED = "not graded"
 
 
 @dataclass
 class Task:
     student: str
     assignment: str
-    files: dict                      # notebook file name -> submitted text ("" if unreadable)
+    files: dict                      # notebook file name -> submitted bytes, or the text of why it was not read
     sources: dict                    # notebook file name -> the instructor's source notebook text
-    hidden: list = field(default_factory=list)   # folders the child must not see
-
-
-def _read_text(text: str, name: str):
-    try:
-        return nbformat.reads(text, as_version=4)
-    except Exception as exc:
-        raise BadSubmission(f"{name} cannot be read as a notebook ({type(exc).__name__})") from None
+    seed: int = 0                    # this student's hidden cases
+    problems: list = field(default_factory=list)   # found while collecting the files
 
 
 def grade(task: Task, limits: sandbox.Limits | None = None) -> dict:
-    """Plain, JSON-ready result: per exercise score, max, mistake id and message; flags; problems."""
-    rows, flags, problems, program, cases = [], [], [], {"notebooks": []}, {}
-    reference_users = set()
-    expected_files = sorted(task.sources)
+    """Plain, JSON-ready result: per exercise score, max, mistake id, message and status; flags;
+    problems; isolation; not_graded ('' or why the grader could not grade it)."""
+    try:
+        return _grade(task, limits or sandbox.Limits())
+    except Exception as exc:  # a grader bug, or a resource the grader lacks: loud, never a silent 0
+        why = f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]})"
+        return _not_graded(task, why)
+
+
+def _not_graded(task: Task, why: str, isolation: str = "") -> dict:
+    rows = []
+    for name, text in sorted(task.sources.items()):
+        for exercise, points in graded_exercises(nbformat.reads(text, as_version=4)).items():
+            rows.append(_row(name, exercise, 0, points, None, f"✗ {exercise}: not graded: the grading "
+                             "system failed, not your code; your instructor has been told", NOT_GRADED))
+    return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": [],
+            "problems": list(task.problems), "isolation": isolation, "not_graded": why}
+
+
+def _grade(task: Task, limits: sandbox.Limits) -> dict:
+    rows, flags, problems = [], [], list(task.problems)
+    planned, notebooks, cases, reference_users = [], [], {}, set()
     for extra in sorted(set(task.files) - set(task.sources)):
-        problems.append(f"unexpected file {extra} (renamed?); it was not graded")
-    planned = []
-    for name in expected_files:
+        problems.append(f"unexpected file {extra[:100]} (renamed?); it was not graded")
+    for name in sorted(task.sources):
         source = nbformat.reads(task.sources[name], as_version=4)
         exercises = graded_exercises(source)
-        if name not in task.files:
-            problems.append(f"{name} is missing")
-            rows += _zeros(name, exercises, f"{name} was not submitted")
+        data = task.files.get(name)
+        if data is None or isinstance(data, str):
+            why = f"{name} is missing (it was not submitted)" if data is None else data
+            problems.append(why)
+            rows += [_row(name, ex, 0, pts, None, f"✗ {ex}: {why} (0 points)") for ex, pts in exercises.items()]
             continue
         try:
-            submitted = _read_text(task.files[name], name)
-            built = build_program(source, submitted)
-        except (BadSubmission, KeyError, TypeError, AttributeError) as exc:
-            problems.append(str(exc) if isinstance(exc, BadSubmission) else f"{name} is damaged ({exc!r:.100})")
-            rows += _zeros(name, exercises, f"{name} could not be read")
+            built = build_program(source, parse_notebook(data, name))
+        except BadSubmission as exc:
+            problems.append(str(exc))
+            rows += [_row(name, ex, 0, pts, None, f"✗ {ex}: {exc} (0 points)") for ex, pts in exercises.items()]
             continue
         problems += [f"{name}: {p}" for p in built.problems]
-        for label, src, from_learner in built.cells:
-            if from_learner:
-                for finding in scan(f"{name}, cell {label}", src):
-                    flags.append(str(finding))
-                    if finding.uses_reference and label in exercises:
-                        reference_users.add((name, label))
-        program["notebooks"].append({"name": name, "cells": [[label, src] for label, src, _ in built.cells]})
-        cases[name] = {ex: REGISTRY[ex].cases(CHECK_SEED) + REGISTRY[ex].cases(GRADE_SEED) for ex in exercises}
+        for label, src in built.learner_cells:
+            for finding in scan(f"{name}, cell {label}", src):
+                flags.append(str(finding))
+                if finding.uses_reference and label in exercises:
+                    reference_users.add((name, label))
+        notebooks.append({"name": name, "steps": built.steps})
+        cases[name] = {ex: (REGISTRY[ex].cases(CHECK_SEED), REGISTRY[ex].cases(task.seed)) for ex in exercises}
         planned.append((name, exercises))
     run = None
     if planned:
-        document, arrays = wire.encode_cases(cases)
-        run = sandbox.run(program, document, arrays, hidden=[Path(h) for h in task.hidden], limits=limits)
-        if run.problem:
-            problems.append(run.problem)
+        program = {"notebooks": notebooks, "cases": {
+            nb: {ex: wire.encode_cases(visible + hidden) for ex, (visible, hidden) in by_ex.items()}
+            for nb, by_ex in cases.items()}}
+        run = sandbox.run(program, limits)
+        if not run.started:
+            log = " | ".join(run.log.strip().splitlines()[-3:])
+            return {**_not_graded(task, f"the sandbox did not start: {run.ended}" + (f" ({log})" if log else ""),
+                                  run.isolation), "flags": flags}
+        if run.ended:
+            problems.append(f"your program was stopped: {run.ended}")
+    observed, cell_errors = _collect(run.messages if run else [])
+    budget = [limits.report_bytes]
     for name, exercises in planned:
         for exercise, points in exercises.items():
-            rows.append(_verdict(name, exercise, points, cases[name][exercise], run,
-                                 (name, exercise) in reference_users))
+            rows.append(_verdict(name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
+                                 cell_errors.get(name, []), run.ended, budget, (name, exercise) in reference_users))
     return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": flags,
-            "problems": problems, "isolation": run.isolation if run else ""}
+            "problems": problems + [f"{nb}: cell {e}" for nb, errs in cell_errors.items() for e in errs[:5]],
+            "isolation": run.isolation if run else "", "not_graded": ""}
 
 
-def _zeros(notebook, exercises, why):
-    return [_row(notebook, ex, 0.0, points, None, why) for ex, points in exercises.items()]
+def _collect(messages: list) -> tuple[dict, dict]:
+    """(notebook, exercise) -> its message (the first one counts); notebook -> cell errors."""
+    observed, cell_errors = {}, {}
+    for m in messages:
+        notebook = m.get("notebook")
+        if not isinstance(notebook, str):
+            continue
+        if isinstance(m.get("observed"), str):
+            observed.setdefault((notebook, m["observed"]), m)
+        elif isinstance(m.get("cell_error"), str):
+            cell_errors.setdefault(notebook, []).append(m["cell_error"][:400])
+    return observed, cell_errors
 
 
-def _row(notebook, exercise, score, max_score, mistake, message):
+def _row(notebook, exercise, score, max_score, mistake, message, status="graded"):
     return {"notebook": notebook, "exercise": exercise, "score": float(score), "max_score": float(max_score),
-            "mistake": mistake, "message": message}
+            "mistake": mistake, "message": message, "status": status}
 
 
-def _verdict(notebook, exercise, points, cases, run, used_reference) -> dict:
+def _verdict(notebook, exercise, points, groups, message, cell_errors, ended, budget, used_reference) -> dict:
     if used_reference:
         return _row(notebook, exercise, 0, points, "uses_reference",
                     f"✗ {exercise}: your answer imports or calls checker's reference implementation (0 points).")
-    document = (run.document or {}).get("notebooks", {}).get(notebook) if run else None
-    if document is None:
-        return _row(notebook, exercise, 0, points, None,
-                    f"✗ {exercise}: not graded: {run.problem if run else 'nothing ran'}")
+    if message is None:
+        why = f"your program was stopped before the autograder cell of {exercise}: {ended}" if ended else \
+            f"the autograder cell of {exercise} was never reached"
+        return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: {why} (0 points)")
+    if "observations" not in message:
+        errors = "; ".join(cell_errors[:3])
+        return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: your notebook does not define "
+                    f"{exercise}() at its autograder cell" + (f" (errors: {errors})" if errors else "") + " (0 points)")
+    visible, hidden = groups
     try:
-        observed = document["results"].get(exercise)
-        if observed is None:
-            errors = "; ".join(document.get("cell_errors", [])[:3])
-            return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: your notebook does not define "
-                        f"{exercise}()" + (f" (errors: {errors})" if errors else ""))
-        observations = [wire.decode_observation(o, run.arrays) for o in observed]
-        if len(observations) != len(cases):
+        raw = message["observations"]
+        if not isinstance(raw, list) or len(raw) != len(visible) + len(hidden):
             raise wire.WireError("wrong number of observations")
-    except (wire.WireError, KeyError, TypeError, AttributeError) as exc:
-        return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: the sandbox's report was unusable ({exc})")
-    verdict = judge(REGISTRY[exercise], cases, observations, reveal=False)
+        observations = [wire.decode_observation(o, budget) for o in raw]
+    except (wire.WireError, RecursionError) as exc:
+        return _row(notebook, exercise, 0, points, None,
+                    f"✗ {exercise}: your program's report for this exercise was unusable ({exc}); "
+                    "did your code write to the grader's files? (0 points)")
+    verdict = judge(REGISTRY[exercise], visible, observations[:len(visible)], reveal=False)
+    if verdict.passed:
+        verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):], reveal=False)
     return _row(notebook, exercise, points if verdict.passed else 0, points, verdict.mistake, verdict.message)

@@ -2,11 +2,14 @@
 
     python -m checker grade submitted/ [--out graded/] [--workers N] [--scheduler tcp://HOST:8786]
 
+- Before anyone is graded, every worker proves that its sandbox starts the interpreter, imports
+  the harness and cannot import checker (sandbox.preflight); otherwise the run stops, loudly.
 - Tasks go to a Dask cluster: a LocalCluster with one single-threaded worker process per core
   by default, or the scheduler given (the same code path; workers need checker installed, not
-  the submission files: each task carries its notebooks as text).
+  the submission files: each task carries its notebooks).
 - Each finished submission is written at once and atomically to OUT/results/<assignment>/<student>.json;
-  a run that is killed and started again grades only what has no result yet.
+  a run that is killed and started again grades only what has no final result yet (a result
+  "not graded" for an infrastructure reason is tried again).
 - Reports: OUT/grades.csv (one row per student and exercise), OUT/feedback/<student>/<assignment>.txt
   (no hidden expected values), and, when COURSE/gradebook.db exists, OUT/comparison.csv with
   every exercise whose nbgrader score differs (a difference is the cheat signal).
@@ -14,97 +17,241 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
+import re
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..workflow import COURSE_ROOT
-from .grader import Task, grade
+from . import files, sandbox
+from .grader import Task, _not_graded, grade
+from .secret import course_secret, student_seed
+
+MAX_SUBMISSION_BYTES = 32 * 2 ** 20
+SAFE_NAME = re.compile(r"[^\x00-\x1f\x7f/\\]{1,128}")
 
 
-def discover(submitted: Path) -> list[tuple[str, str, Path]]:
-    """(student, assignment, folder) for every submitted/<student>/<assignment>/ folder."""
-    return sorted((s.name, a.name, a) for s in submitted.iterdir() if s.is_dir()
-                  for a in s.iterdir() if a.is_dir())
+@dataclass
+class Submission:
+    student: str
+    assignment: str
+    folder: Path | None
+    problem: str = ""          # why it cannot be opened ('' when it can)
+
+
+@dataclass
+class Summary:
+    submissions: int = 0
+    graded_now: int = 0
+    not_graded: dict = field(default_factory=dict)   # student/assignment -> why
+    skipped: list = field(default_factory=list)      # entries of submitted/ that are not submissions
+
+    def lines(self) -> list[str]:
+        out = [f"{self.submissions} submissions, {self.graded_now} graded now"]
+        out += [f"skipped {s}" for s in self.skipped]
+        if self.not_graded:
+            out.append(f"NOT GRADED: {len(self.not_graded)} submission(s), for reasons outside the "
+                       "students' code; run the same command again to retry them:")
+            reasons = {}
+            for who, why in self.not_graded.items():
+                reasons.setdefault(why, []).append(who)
+            for why, who in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+                out.append(f"  {len(who)} × {why}  (e.g. {', '.join(sorted(who)[:3])})")
+        return out
+
+
+def safe_name(name: str) -> bool:
+    return bool(SAFE_NAME.fullmatch(name)) and name not in (".", "..") and not name.startswith(".")
+
+
+def discover(submitted: Path, assignments: list[str]) -> tuple[list[Submission], list[str]]:
+    """Every submitted/<student>/<assignment>/ of the course's assignments, links and special
+    files never followed (reported for that student); and the entries skipped, with why."""
+    found, skipped = [], []
+    for student_entry in sorted(os.scandir(submitted), key=lambda e: e.name):
+        student = student_entry.name
+        if not safe_name(student):
+            skipped.append(f"{student[:60]!r}: not a usable student id")
+            continue
+        kind = files.entry_kind(Path(student_entry.path))
+        if kind != "folder":
+            found += [Submission(student, a, None, f"submitted/{student} is {files.KIND_WORDS[kind]}, not a "
+                                 "folder; it was not opened") for a in assignments]
+            continue
+        for entry in sorted(os.scandir(student_entry.path), key=lambda e: e.name):
+            kind = files.entry_kind(Path(entry.path))
+            if entry.name not in assignments:
+                skipped.append(f"submitted/{student}/{entry.name[:60]}: not an assignment of this course")
+            elif kind != "folder":
+                found.append(Submission(student, entry.name, None, f"submitted/{student}/{entry.name} is "
+                                        f"{files.KIND_WORDS[kind]}, not a folder; it was not opened"))
+            else:
+                found.append(Submission(student, entry.name, Path(entry.path)))
+    return found, skipped
 
 
 def result_path(out: Path, student: str, assignment: str) -> Path:
-    return out / "results" / assignment / f"{student}.json"
+    path = out / "results" / assignment / f"{student}.json"
+    if not path.resolve().is_relative_to(out.resolve()):
+        raise ValueError(f"unsafe result path for {student!r}")
+    return path
 
 
-def make_task(student, assignment, folder: Path, course: Path, hidden: list[Path]) -> Task:
-    sources = {p.name: p.read_text() for p in sorted((course / "notebooks" / assignment).glob("*.ipynb"))}
-    files = {}
-    for path in sorted(folder.glob("*.ipynb")):
+def is_final(path: Path) -> bool:
+    """A stored result that needs no regrading (graded, not an infrastructure failure)."""
+    try:
+        return not json.loads(path.read_text()).get("not_graded")
+    except (OSError, ValueError):
+        return False
+
+
+def collect_files(folder: Path | None, budget: int = MAX_SUBMISSION_BYTES) -> tuple[dict, list]:
+    """notebook name -> bytes (or why it was not read), and problems; nothing is followed, and
+    at most `budget` bytes are read in all."""
+    found, problems = {}, []
+    if folder is None:
+        return found, problems
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if not entry.name.endswith(".ipynb"):
+            continue
+        if not safe_name(entry.name):
+            problems.append(f"a file with an unusable name ({entry.name[:60]!r}) was not read")
+            continue
         try:
-            files[path.name] = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            files[path.name] = ""
-    return Task(student, assignment, files, sources, [str(h) for h in hidden])
+            found[entry.name] = files.read_regular(Path(entry.path), min(budget, files.MAX_NOTEBOOK_BYTES))
+            budget -= len(found[entry.name])
+        except files.NotReadable as exc:
+            found[entry.name] = str(exc)
+        if len(found) > 50:
+            problems.append("more than 50 notebooks; the rest were not read")
+            break
+    return found, problems
+
+
+def make_task(sub: Submission, sources: dict, secret: bytes) -> Task:
+    found, problems = collect_files(sub.folder)
+    if sub.problem:
+        problems.append(sub.problem)
+    return Task(sub.student, sub.assignment, found, sources, student_seed(secret, sub.assignment, sub.student),
+                problems)
 
 
 def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as f:
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
     os.replace(f.name, path)
 
 
-def grade_folder(submitted: Path, out: Path, *, course: Path = COURSE_ROOT, scheduler: str | None = None,
-                 workers: int | None = None, progress: bool = True, client=None, limits=None) -> dict:
-    """Grade every submission that has no result in `out` yet; returns counts."""
+def course_assignments(course: Path) -> dict:
+    """assignment -> {notebook name: source text}."""
+    return {a.name: {p.name: p.read_text(encoding="utf-8") for p in sorted(a.glob("*.ipynb"))}
+            for a in sorted((course / "notebooks").iterdir()) if a.is_dir() and any(a.glob("*.ipynb"))}
+
+
+def _preflight_everywhere(client, limits, course: Path) -> str:
+    answers = client.run(_preflight_answer, limits, str(course))
+    failures = {w: a for w, a in answers.items() if a.startswith("FAILED ")}
+    if failures:
+        worker, text = next(iter(failures.items()))
+        raise sandbox.SandboxUnavailable(f"{text[len('FAILED '):]} (worker {worker}"
+                                         f"{f' and {len(failures) - 1} more' if len(failures) > 1 else ''})")
+    return next(iter(answers.values()), "")
+
+
+def _preflight_answer(limits, course: str) -> str:
+    try:
+        return sandbox.preflight(limits, Path(course))
+    except sandbox.SandboxUnavailable as exc:
+        return f"FAILED {exc}"
+
+
+def _submit(client, queue, running, sub, assignments, secret, limits) -> None:
+    task = make_task(sub, assignments[sub.assignment], secret)
+    future = client.submit(grade, task, limits=limits, pure=False)
+    running[future] = task
+    queue.add(future)
+
+
+def grade_folder(submitted: Path, out: Path, *, course: Path, scheduler: str | None = None,
+                 workers: int | None = None, progress: bool = True, client=None, limits=None) -> Summary:
+    """Grade every submission that has no final result in `out` yet; returns a Summary.
+    Raises SandboxUnavailable (before grading anyone) when the sandbox cannot work here."""
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm.auto import tqdm
 
-    submitted, out = submitted.resolve(), out.resolve()
-    hidden = sorted({course.resolve(), submitted.parent, COURSE_ROOT})
-    todo = [(s, a, f) for s, a, f in discover(submitted) if not result_path(out, s, a).exists()]
-    counts = {"submissions": len(discover(submitted)), "graded now": len(todo)}
+    submitted, out, course = submitted.resolve(), out.resolve(), course.resolve()
+    assignments = course_assignments(course)
+    subs, skipped = discover(submitted, sorted(assignments))
+    summary = Summary(len(subs), skipped=skipped)
+    todo = [s for s in subs if not is_final(result_path(out, s.student, s.assignment))]
+    summary.graded_now = len(todo)
     if todo:
+        secret = course_secret(course)
         own = client is None
         if own:
             cluster = None if scheduler else LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1,
                                                           processes=True, dashboard_address=":0")
             client = Client(scheduler or cluster)
         try:
-            tasks = [make_task(s, a, f, course, hidden) for s, a, f in todo]
-            futures = client.map(grade, tasks, limits=limits, pure=False)
-            bar = tqdm(total=len(futures), desc="grading", unit="submission", disable=not progress)
-            for future in as_completed(futures):
-                result = future.result()
-                write_atomically(result_path(out, result["student"], result["assignment"]),
-                                 json.dumps(result, indent=1))
+            isolation = _preflight_everywhere(client, limits, course)
+            if "NO " in isolation:
+                print(f"warning: the grading sandbox here is weaker than it should be: {isolation}")
+            bar = tqdm(total=len(todo), desc="grading", unit="submission", disable=not progress)
+            pending = iter(todo)
+            window = 4 * max(1, len(client.scheduler_info().get("workers", {})))  # tasks in memory at once
+            running, queue = {}, as_completed()
+            for sub in itertools.islice(pending, window):
+                _submit(client, queue, running, sub, assignments, secret, limits)
+            for future in queue:
+                task = running.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker died (killed, out of memory): that student only
+                    result = _not_graded(task, f"the grading worker failed ({type(exc).__name__}: "
+                                               f"{str(exc)[:150]})")
+                write_atomically(result_path(out, task.student, task.assignment), json.dumps(result, indent=1))
+                future.release()
                 bar.update()
+                for sub in itertools.islice(pending, 1):
+                    _submit(client, queue, running, sub, assignments, secret, limits)
             bar.close()
         finally:
             if own:
                 client.close()
                 if not scheduler:
                     cluster.close()
-    write_reports(out, course)
-    return counts
+    results = load_results(out)
+    summary.not_graded = {f"{r['student']}/{r['assignment']}": r["not_graded"] for r in results
+                          if r.get("not_graded")}
+    write_reports(out, course, results)
+    return summary
 
 
 def load_results(out: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted((out / "results").glob("*/*.json"))]
 
 
-def write_reports(out: Path, course: Path = COURSE_ROOT) -> None:
-    results = load_results(out)
+def write_reports(out: Path, course: Path, results: list | None = None) -> None:
+    results = load_results(out) if results is None else results
     with open(out / "grades.csv", "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "assignment", "notebook", "exercise", "score", "max_score", "mistake"])
+        writer.writerow(["student", "assignment", "notebook", "exercise", "score", "max_score", "mistake", "status"])
         for r in results:
             for row in r["exercises"]:
                 writer.writerow([r["student"], r["assignment"], row["notebook"], row["exercise"],
-                                 row["score"], row["max_score"], row["mistake"] or ""])
+                                 row["score"], row["max_score"], row["mistake"] or "", row.get("status", "graded")])
     for r in results:
         lines = [f"Feedback for {r['student']}, assignment {r['assignment']}", ""]
         total = sum(row["score"] for row in r["exercises"])
         lines.append(f"Score: {total:g} / {sum(row['max_score'] for row in r['exercises']):g}\n")
+        if r.get("not_graded"):
+            lines += ["This submission could not be graded, for a reason outside your code; "
+                      "your instructor has been told.", ""]
         for row in r["exercises"]:
             lines += [f"[{row['notebook']}] {row['message']}", ""]
         if r["problems"]:

@@ -1,149 +1,355 @@
-"""Run the learner's program in a separate, fresh, limited process.
+"""Run a learner's program in a separate, fresh, contained process, and read what it reports.
 
-Limits, on every platform with `resource` (Linux, macOS): CPU seconds, address space, size of
-any file written, number of processes (a fork bomb stops there), plus a wall-clock limit after
-which the whole process group is killed. When run as root, the child first drops to an
-unprivileged user id of its own (root ignores the process limit, and a limit shared between
-concurrent sandboxes would let one submission's fork bomb starve another's).
+Where Debian's `bwrap` (bubblewrap) is installed the child sees only what it needs, read-only:
+/usr (and the /bin, /lib links), the loader's cache, the interpreter's own folders (wherever it
+lives: a venv under /tmp, pyenv under a private home), the harness, and one size-capped /tmp.
+The host's other files, the course, checker itself (masked even when it is installed in
+site-packages), the network and other processes are not there. As root, bwrap mounts as root
+and the child drops to an unprivileged uid of this worker's own before it imports anything.
 
-Where Debian's `bwrap` (bubblewrap) is installed, the child also runs in its own namespaces: no
-network (only its own loopback), a private PID space, a read-only file system, the course folder
-hidden (only its .venv is visible, read-only), and one writable temporary working directory.
+Limits hold for the whole sandbox: a watchdog sums CPU time, resident memory and processes over
+every process of the sandbox (watchdog.py) and kills it past the budget; rlimits bound each
+process too, and the tmpfs size bounds disk. The parent reads the child's report from a pipe,
+bounded in size and time; nothing the child leaves in a file is ever read.
 """
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import wire
+from . import watchdog, wire
 
-HARNESS = [("running.py", "running.py"), ("snapshot.py", "snapshot.py"),
-           ("engine/wire.py", "wire.py"), ("exercises/testfunctions.py", "testfunctions.py")]
-CHECKER_DIR = Path(__file__).resolve().parent.parent
-SANDBOX_UIDS = 200_000  # run i of worker process p uses uid SANDBOX_UIDS + p % 100_000
+HERE = Path(__file__).resolve().parent
+CHECKER_DIR = HERE.parent
+HARNESS = [("engine/child.py", "child.py"), ("running.py", "harness/running.py"),
+           ("snapshot.py", "harness/snapshot.py"), ("engine/wire.py", "harness/wire.py"),
+           ("exercises/testfunctions.py", "harness/testfunctions.py")]   # all the sandbox gets
+INSIDE = "/box"                    # where the harness appears inside the sandbox
+SANDBOX_UIDS = 200_000             # a worker process p uses uid SANDBOX_UIDS + p % 100_000
+SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+LOADER_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d")
 
 
 @dataclass
 class Limits:
-    wall_seconds: float = 120.0
-    cpu_seconds: int = 120
-    memory_bytes: int = 2 * 2 ** 30
-    file_bytes: int = 64 * 2 ** 20
-    processes: int = 64
-    cell_seconds: float = 20.0      # a top-level loop in an answer cell is stopped after this
-    exercise_seconds: float = 10.0  # all the cases of one exercise (visible and hidden)
+    """Per submission, for the whole sandbox (all its processes together)."""
+
+    wall_seconds: float = 60.0
+    cpu_seconds: float = 60.0        # also: never more than one core's worth, plus 2 s
+    memory_bytes: int = 1 * 2 ** 30  # resident, summed over processes
+    disk_bytes: int = 64 * 2 ** 20   # everything written to /tmp (the only writable place)
+    processes: int = 16
+    report_bytes: int = 32 * 2 ** 20
+    cell_seconds: float = 10.0       # a top-level loop in an answer cell is stopped after this
+    exercise_seconds: float = 10.0   # all the cases of one exercise (visible and hidden)
+
+    def figures(self) -> str:
+        return (f"{self.wall_seconds:g} s wall, {self.cpu_seconds:g} s CPU, "
+                f"{self.memory_bytes / 2 ** 20:.0f} MiB memory, {self.disk_bytes / 2 ** 20:.0f} MiB disk, "
+                f"{self.processes} processes")
 
 
 @dataclass
 class ChildRun:
-    document: dict | None      # what the child wrote, or None
-    arrays: dict
-    problem: str = ""           # why there is no (complete) result, in words
+    started: bool                      # the harness said hello: no failure after it is infrastructure's
+    messages: list = field(default_factory=list)
+    ended: str = ""                    # why it ended early ('' when it reported done)
+    log: str = ""                      # the tail of stderr before hello (for infrastructure failures)
     isolation: str = ""
+
+
+class SandboxUnavailable(Exception):
+    """The sandbox cannot start the interpreter or import the harness here (the message says what to change)."""
 
 
 def bwrap_available() -> bool:
     return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
 
 
-def _preexec(limits: Limits):
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def worker_uid() -> int | None:
+    """The unprivileged uid this worker's sandboxes run as (None: not root, so the caller's own)."""
+    return SANDBOX_UIDS + os.getpid() % 100_000 if _is_root() else None
+
+
+def isolation(use_bwrap: bool) -> str:
+    held = ["bubblewrap: only the interpreter visible, read-only; no network; own PID space"
+            if use_bwrap else "NO bubblewrap: the file system and network are NOT isolated"]
+    held.append("whole-sandbox CPU/memory/process watchdog" if watchdog.available()
+                else "NO /proc watchdog: limits hold per process only")
+    held.append(f"disk capped (tmpfs)" if use_bwrap else "disk capped per file only")
+    held.append("own unprivileged uid" if _is_root() else "the instructor's uid")
+    return "; ".join(held)
+
+
+# ---------------------------------------------------------------- what the child sees
+
+def _interpreter_roots() -> list[Path]:
+    """Folders the interpreter and numpy live in, outermost only."""
+    import numpy
+
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(sys.base_exec_prefix),
+             Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent.parent,
+             Path(numpy.__file__).resolve().parent.parent}
+    resolved = set()
+    for p in paths:
+        for q in (p, Path(os.path.realpath(p))):
+            if q.is_dir() and not q.is_relative_to("/usr"):
+                resolved.add(q)
+    return sorted(p for p in resolved if not any(p != q and p.is_relative_to(q) for q in resolved))
+
+
+def _checker_copies(roots: list[Path]) -> list[Path]:
+    """This checker package, and any other copy of it, inside what the child sees."""
+    found = {CHECKER_DIR}
+    for entry in sys.path:
+        candidate = Path(entry) / "checker"
+        if (candidate / "reference").is_dir():
+            found.add(candidate.resolve())
+    return sorted(p for p in found if p.is_relative_to("/usr") or any(p.is_relative_to(r) for r in roots))
+
+
+def extra_paths() -> list[str]:
+    """Where numpy is, when the child's own sys.path (-I: no user site, no PYTHONPATH) lacks it."""
+    import numpy
+
+    return [str(Path(numpy.__file__).resolve().parent.parent)]
+
+
+def _dirs_for(path: Path, made: set) -> list[str]:
+    """--dir for each missing ancestor, world-traversable (bwrap's own are mode 0700 as root)."""
+    args = []
+    for parent in reversed(path.parents):
+        if str(parent) in ("/",) or str(parent) in made:
+            continue
+        made.add(str(parent))
+        args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bwrap_command(input_dir: Path, empty_dir: Path, limits: Limits) -> list[str]:
+    cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+           "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+    if not _is_root():
+        cmd.insert(1, "--unshare-user")
+    for name in SYSTEM_LINKS:
+        top = Path("/") / name
+        if top.is_symlink():
+            cmd += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            cmd += ["--ro-bind", str(top), str(top)]
+    for path in LOADER_FILES:
+        cmd += ["--ro-bind-try", path, path]
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", "/tmp"]
+    made = {"/tmp", "/usr", "/etc", "/proc", "/dev"}
+    roots = _interpreter_roots()
+    for root in roots:
+        cmd += _dirs_for(root, made) + ["--ro-bind", str(root), str(root)]
+        made.add(str(root))
+    for copy in _checker_copies(roots):
+        cmd += ["--ro-bind", str(empty_dir), str(copy)]
+    cmd += _dirs_for(Path(INSIDE), made) + ["--ro-bind", str(input_dir), INSIDE, "--chdir", "/tmp", "--"]
+    return cmd
+
+
+def _child_env() -> dict:
+    keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    keep.update({"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "MPLBACKEND": "Agg",
+                 "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                 "MKL_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl"})
+    return keep
+
+
+def _own_processes(uid: int) -> int:
+    return sum(1 for entry in os.listdir("/proc") if entry.isdigit() and _owner(entry) == uid) \
+        if watchdog.available() else 0
+
+
+def _owner(pid: str):
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
+def _preexec(limits: Limits, drop_to: int | None, nproc: int):
     def apply():
         import resource
 
         os.setsid()
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        cpu = int(limits.cpu_seconds) + 1
+        address_space = 4 * limits.memory_bytes   # virtual: numpy maps far more than it touches
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.disk_bytes, limits.disk_bytes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if os.geteuid() == 0:
-            uid = SANDBOX_UIDS + os.getppid() % 100_000  # this worker's own uid (runs never overlap in it)
+        if drop_to is not None:  # no bwrap: drop here (with bwrap the child drops, after the mounts)
             os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
+            os.setgid(drop_to)
+            os.setuid(drop_to)
     return apply
 
 
-def _child_env(workdir: Path) -> dict:
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE",
-                                                       "OPENBLAS_L2_SIZE", "SYSTEMROOT")}
-    keep.update({"HOME": str(workdir), "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
-                 "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                 "MPLCONFIGDIR": str(workdir / "mpl")})
-    return keep
+def _prepare(folder: Path, program: dict) -> None:
+    (folder / "in" / "harness").mkdir(parents=True)
+    (folder / "empty").mkdir()
+    (folder / "in" / "harness" / "__init__.py").write_text("")
+    for source, target in HARNESS:
+        shutil.copy(CHECKER_DIR / source, folder / "in" / target)
+    (folder / "in" / "program.json").write_text(wire.json.dumps(program), encoding="utf-8")
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
-def _command(workdir: Path, hidden: list[Path], use_bwrap: bool) -> list[str]:
-    python = [sys.executable, "-I", "-B", str(workdir / "child.py"), str(workdir)]
-    if not use_bwrap:
-        return python
-    venv = Path(sys.prefix).resolve()
-    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for folder in hidden:
-        folder = folder.resolve()
-        if not folder.is_dir():
-            continue
-        cmd += ["--tmpfs", str(folder)]
-        if venv.is_relative_to(folder):  # keep the interpreter's own packages visible
-            cmd += ["--ro-bind", str(venv), str(venv)]
-    cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--unshare-net",
-            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--"]
-    return cmd + python
-
-
-def run(program: dict, cases_doc: dict, case_arrays: dict, *, hidden: list[Path],
-        limits: Limits | None = None) -> ChildRun:
-    """Run the program ({"notebooks": [{"name", "cells": [[label, source]]}]}), then the
-    learner's functions on the cases ({"exercises": {notebook: {exercise: [args]}}}), in a
-    sandboxed child."""
+def run(program: dict, limits: Limits | None = None) -> ChildRun:
+    """Run the program ({"notebooks": [{"name", "steps"}], "cases": {...}}) in a sandboxed child;
+    returns its messages and how it ended. Never raises because of what the child does."""
     limits = limits or Limits()
     use_bwrap = bwrap_available()
-    isolation = "bubblewrap namespaces + resource limits" if use_bwrap else "resource limits only"
+    uid = worker_uid()
+    program = {**program, "cell_seconds": limits.cell_seconds, "exercise_seconds": limits.exercise_seconds}
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
-        workdir = Path(scratch)
-        (workdir / "harness").mkdir()
-        (workdir / "harness" / "__init__.py").write_text("")
-        for source, target in HARNESS:
-            shutil.copy(CHECKER_DIR / source, workdir / "harness" / target)
-        shutil.copy(Path(__file__).with_name("child.py"), workdir / "child.py")
-        wire.write(workdir, "program", {**program, "cell_seconds": limits.cell_seconds,
-                                        "exercise_seconds": limits.exercise_seconds}, {})
-        wire.write(workdir, "cases", cases_doc, case_arrays)
-        os.chmod(workdir, 0o777)
-        for path in workdir.rglob("*"):
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        with open(workdir / "child.log", "wb") as log:
-            proc = subprocess.Popen(_command(workdir, hidden, use_bwrap), cwd=workdir, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=log, env=_child_env(workdir),
-                                    preexec_fn=_preexec(limits), close_fds=True)
-            try:
-                proc.wait(timeout=limits.wall_seconds)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            _kill_group(proc)
+        folder = Path(scratch)
+        _prepare(folder, program)
+        inside = INSIDE if use_bwrap else str(folder / "in")
+        report_r, report_w = os.pipe()
+        log_r, log_w = os.pipe()
+        python = [sys.executable, "-I", "-B", f"{inside}/child.py", inside, str(report_w),
+                  str(uid if use_bwrap and uid is not None else -1), *extra_paths()]
+        cmd = (bwrap_command(folder / "in", folder / "empty", limits) if use_bwrap else []) + python
+        nproc = limits.processes + (0 if uid is not None else _own_processes(os.getuid()))
         try:
-            document, arrays = wire.read(workdir, "results")
-            return ChildRun(document, arrays, isolation=isolation)
-        except (wire.WireError, ValueError, OSError) as exc:
-            if timed_out:
-                problem = f"the program did not finish within {limits.wall_seconds:.0f} s"
-            elif proc.returncode and proc.returncode < 0:
-                problem = f"the program was killed by signal {signal.Signals(-proc.returncode).name}"
-            else:
-                problem = f"the program ended (exit code {proc.returncode}) before it reported ({exc})"
-            return ChildRun(None, {}, problem, isolation)
+            proc = subprocess.Popen(cmd, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log_w, stderr=log_w,
+                                    env=_child_env(), pass_fds=(report_w,), close_fds=True,
+                                    preexec_fn=_preexec(limits, None if use_bwrap else uid, nproc))
+        except OSError as exc:
+            for fd in (report_r, report_w, log_r, log_w):
+                os.close(fd)
+            return ChildRun(False, ended=f"the sandbox could not be started ({exc})",
+                            isolation=isolation(use_bwrap))
+        os.close(report_w)
+        os.close(log_w)
+        try:
+            return _supervise(proc, report_r, log_r, limits, uid, isolation(use_bwrap))
+        finally:
+            os.close(report_r)
+            os.close(log_r)
 
 
-def _kill_group(proc) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_text: str) -> ChildRun:
+    started = time.monotonic()
+    report, log = bytearray(), bytearray()
+    streams = {report_r, log_r}
+    ended, last_check, exited_at = "", 0.0, None
+    while streams:
+        now = time.monotonic()
+        ready, _, _ = select.select(list(streams), [], [], 0.05)
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                streams.discard(fd)
+            elif fd == report_r:
+                report += chunk
+            elif not report:                 # stderr matters only before the harness said hello
+                log = (log + chunk)[-8192:]
+        if len(report) > limits.report_bytes:
+            ended = f"its report grew past {limits.report_bytes / 2 ** 20:.0f} MiB"
+        elif now - started > limits.wall_seconds:
+            ended = f"it did not finish within {limits.wall_seconds:g} s"
+        elif now - last_check >= 0.1:
+            last_check = now
+            use, _ = watchdog.usage(proc.pid, uid)
+            cpu_allowed = min(limits.cpu_seconds, (now - started) + 2.0)
+            if use.cpu_seconds > cpu_allowed:
+                ended = f"it used more CPU time than allowed ({use.cpu_seconds:.1f} s; more than one core)"
+            elif use.memory_bytes > limits.memory_bytes:
+                ended = f"it used more than {limits.memory_bytes / 2 ** 20:.0f} MiB of memory"
+            elif use.processes > limits.processes + 3:   # bwrap's own two, and the interpreter
+                ended = f"it started more than {limits.processes} processes"
+        if ended:
+            break
+        if proc.poll() is not None:
+            exited_at = exited_at or now
+            if now - exited_at > 0.5:        # a leftover process holds the pipes open
+                break
+    _kill(proc, uid)
+    messages, problem = _parse(bytes(report))
+    done = bool(messages) and messages[-1].get("done") is True
+    hello = bool(messages) and messages[0].get("hello") == wire.PROTOCOL
+    if not ended and not done:
+        code = proc.returncode
+        ended = (f"it was killed by signal {signal.Signals(-code).name}" if code and code < 0 and
+                 -code in signal.Signals._value2member_map_ else f"it ended (exit code {code}) before it finished")
+        if problem:
+            ended += f"; {problem}"
+    return ChildRun(hello, messages[1:] if hello else [], ended, log.decode("utf-8", "replace"), isolation_text)
+
+
+def _parse(report: bytes) -> tuple[list, str]:
+    """The well-formed messages, up to the first malformed line; and what was wrong with it."""
+    messages = []
+    lines = report.split(b"\n")
+    for line in lines[:-1]:
+        try:
+            messages.append(wire.parse_line(line))
+        except wire.WireError as exc:
+            return messages, f"its report was damaged ({exc})"
+    return messages, ("its report ended mid-line" if lines[-1] else "")
+
+
+def _kill(proc, uid) -> None:
+    for _ in range(3):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        _, pids = watchdog.usage(proc.pid, uid)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not pids:
+            break
     proc.wait()
+
+
+# ---------------------------------------------------------------- proving it works, before grading
+
+def preflight(limits: Limits | None = None, course: Path | None = None) -> str:
+    """Start the sandbox as grading will and check that it works; returns the isolation text.
+    Raises SandboxUnavailable with what to change."""
+    secret_places = [CHECKER_DIR / "reference"] + ([course / "notebooks"] if course else [])
+    probe = {"probe": [str(p) for p in secret_places], "notebooks": [], "cases": {}}
+    run_ = run(probe, limits)
+    report = next((m.get("probe") for m in run_.messages if "probe" in m), None)
+    where = f"interpreter {sys.executable} (sys.prefix {sys.prefix})"
+    if not run_.started or not isinstance(report, dict):
+        log = run_.log.strip().splitlines()[-3:]
+        raise SandboxUnavailable(
+            f"the grading sandbox cannot start the {where}: {run_.ended or 'no report'}"
+            + (f"; it said: {' | '.join(log)}" if log else "")
+            + ". Every submission would score 0, so nothing was graded. The sandbox runs as "
+            + (f"uid {worker_uid()}, " if worker_uid() is not None else "")
+            + "which must be able to read the interpreter's folders; use a virtual environment made "
+            "with `python -m venv --copies` in a world-readable folder (python3 course.py setup does this).")
+    if report.get("checker"):
+        raise SandboxUnavailable(f"inside the sandbox, checker's reference can be imported ({report['checker']}); "
+                                 "grading would let submissions call it. Nothing was graded.")
+    if bwrap_available() and report.get("visible"):
+        raise SandboxUnavailable(f"inside the sandbox the course is visible ({', '.join(report['visible'])}). "
+                                 "Nothing was graded.")
+    return run_.isolation

@@ -8,6 +8,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from .extract import PARSE_ERRORS, without_magics
+
+TABLE_NUMBERS = 64  # literal numbers in one cell; an honest answer has a handful
+
 MODULE_NAMES = {"np", "numpy", "math", "scipy", "pd", "pandas", "checker", "builtins", "sys", "os",
                 "IPython", "plt", "matplotlib", "warnings", "random"}
 INTROSPECTION = {"__builtins__", "builtins", "get_ipython", "ast_transformers", "input_transformers",
@@ -31,24 +35,33 @@ class Finding:
 
 
 def _dotted(node) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
+    """'a.b.c' for a chain of names and attributes ('' otherwise); iterative, for any depth."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id] + parts[::-1])
 
 
 def scan(cell: str, source: str) -> list[Finding]:
     """The suspicious lines of one cell of learner code."""
     try:
-        tree = ast.parse("\n".join("" if l.lstrip().startswith(("%", "!")) else l
-                                   for l in source.splitlines()))
+        tree = ast.parse(without_magics(source))
     except SyntaxError as exc:
         return [Finding(cell, exc.lineno or 0, "does not parse as Python")]
-    found = []
+    except PARSE_ERRORS:
+        return [Finding(cell, 0, "cannot be analysed (nested too deeply or too large)")]
+    found, numbers = [], 0
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
+                not isinstance(node.value, bool):
+            numbers += 1
+            if numbers == TABLE_NUMBERS:
+                found.append(Finding(cell, line, f"holds a table of {TABLE_NUMBERS} or more numbers "
+                                     "(an answer sheet?)"))
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             imported = [a.name for a in node.names]

@@ -1,31 +1,87 @@
-"""Plain data across the sandbox wall: JSON for structure, .npz for arrays, never pickle.
+"""Plain data across the sandbox wall: JSON only, arrays as raw little-endian bytes in base64.
+No pickle, no compression, no .npz: nothing the parent reads can expand beyond its size.
 
-to the child:   {"exercises": {notebook: {id: [case args, ...]}}}, where an array is
-                {"array": key}, a list stays a list, a test function is {"function": name};
-from the child: {"notebooks": {notebook: {"results": {id: [observation, ...] or null},
-                "cell_errors": [...]}}}, where a Snapshot is {"kind", "type_name", "dtype",
-                "values": key or null, "items": [...]}.
-Both sides read arrays with allow_pickle=False, and the parent checks every field it reads.
+to the child (a read-only file):
+    {"steps": [...], "cases": {exercise: [args, ...]}}, where an array is
+    {"array": {"dtype", "shape", "data"}}, a list stays a list, a test function is {"function": name}
+from the child (one JSON object per line on a pipe):
+    {"hello": PROTOCOL}                                the harness started; no learner code has run
+    {"observed": exercise, "observations": [...]}      at that exercise's test cell
+    {"cell_error": text}
+    {"done": true}
+an observation is Observation's fields plus "output", a snapshot {"kind", "type_name", "dtype",
+"values": array or null, "items": [...]}.
+
+This file is copied into the sandbox: it imports numpy and the standard library only. The
+parent's side (`decode_*`) checks every field against the schema and every size against a budget.
 """
 from __future__ import annotations
 
+import base64
 import json
-from pathlib import Path
 
 import numpy as np
+
+PROTOCOL = 2
+MAX_DEPTH = 4             # snapshot nesting: a list of arrays inside a tuple is depth 2
+MAX_ITEMS = 64
+MAX_NDIM = 8
+SNAPSHOT_KINDS = ("array", "scalar", "none", "sequence", "other")
+ERROR_KINDS = (None, "not_attempted", "timeout", "exception")
+CASE_DTYPES = ("<f8", "<f4", "<i8", "|b1")
 
 
 class WireError(Exception):
     """What came back is not well-formed."""
 
 
-def _encode(value, arrays: dict):
+# ---------------------------------------------------------------- both sides
+
+def encode_array(a: np.ndarray) -> dict:
+    a = np.ascontiguousarray(a)
+    little = a.astype(a.dtype.newbyteorder("<"), copy=False)
+    return {"array": {"dtype": little.dtype.str, "shape": list(a.shape),
+                      "data": base64.b64encode(little.tobytes()).decode("ascii")}}
+
+
+def decode_array(document, allowed=CASE_DTYPES, budget: list | None = None) -> np.ndarray:
+    """An ndarray from encode_array's form; budget = [bytes left], charged and checked."""
+    if not isinstance(document, dict) or set(document) != {"dtype", "shape", "data"}:
+        raise WireError("an array must have exactly dtype, shape and data")
+    dtype, shape, data = document["dtype"], document["shape"], document["data"]
+    if dtype not in allowed:
+        raise WireError(f"array dtype {str(dtype)[:20]!r} is not allowed")
+    if (not isinstance(shape, list) or len(shape) > MAX_NDIM
+            or not all(type(n) is int and 0 <= n < 2 ** 31 for n in shape)):
+        raise WireError("bad array shape")
+    if not isinstance(data, str):
+        raise WireError("array data must be text")
+    count = 1
+    for n in shape:
+        count *= n
+    size = count * np.dtype(dtype).itemsize
+    if len(data) != 4 * ((size + 2) // 3):
+        raise WireError("array data does not match its shape")
+    if budget is not None:
+        budget[0] -= size
+        if budget[0] < 0:
+            raise WireError("the arrays are larger than the budget")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError:
+        raise WireError("array data is not base64") from None
+    if len(raw) != size:
+        raise WireError("array data does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(np.dtype(dtype).newbyteorder("="))
+
+
+# ---------------------------------------------------------------- parent -> child
+
+def encode_value(value):
     if isinstance(value, np.ndarray):
-        key = f"a{len(arrays)}"
-        arrays[key] = value
-        return {"array": key}
+        return encode_array(value)
     if isinstance(value, (list, tuple)):
-        return [_encode(v, arrays) for v in value]
+        return [encode_value(v) for v in value]
     if callable(value):
         return {"function": value.__name__}
     if isinstance(value, (bool, int, float, str)) or value is None:
@@ -33,96 +89,93 @@ def _encode(value, arrays: dict):
     raise TypeError(f"cannot send a {type(value).__name__}")
 
 
-def _decode(value, arrays, functions):
+def decode_value(value, functions: dict):
     if isinstance(value, dict):
         if "array" in value:
-            return np.array(arrays[value["array"]])
-        if "function" in value:
-            return functions[value["function"]]
-        raise WireError(f"unexpected object {sorted(value)}")
+            return decode_array(value["array"])
+        return functions[value["function"]]
     if isinstance(value, list):
-        return [_decode(v, arrays, functions) for v in value]
+        return [decode_value(v, functions) for v in value]
     return value
 
 
-def write(folder: Path, name: str, document, arrays: dict) -> None:
-    np.savez(folder / f"{name}.npz", **arrays)
-    (folder / f"{name}.json").write_text(json.dumps(document))
+def encode_cases(cases: list) -> list:
+    """[Case] -> [args document] (names in signature order)."""
+    return [[[name, encode_value(v)] for name, v in case.args.items()] for case in cases]
 
 
-def read(folder: Path, name: str, max_bytes: int = 64 * 2 ** 20):
-    """(document, arrays) written by `write`; refuses files larger than max_bytes."""
-    paths = [folder / f"{name}.json", folder / f"{name}.npz"]
-    for path in paths:
-        if not path.is_file():
-            raise WireError(f"{path.name} is missing")
-        if path.stat().st_size > max_bytes:
-            raise WireError(f"{path.name} is too large")
-    document = json.loads(paths[0].read_text())
-    with np.load(paths[1], allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
-    return document, arrays
+def decode_cases(documents: list, functions: dict) -> list[dict]:
+    return [{name: decode_value(v, functions) for name, v in args} for args in documents]
 
 
-def encode_cases(cases_by_notebook: dict):
-    """{notebook: {exercise id: [Case]}} -> (document, arrays)."""
-    arrays = {}
-    document = {nb: {ex: [{name: _encode(v, arrays) for name, v in case.args.items()} for case in cases]
-                     for ex, cases in by_exercise.items()}
-                for nb, by_exercise in cases_by_notebook.items()}
-    return {"exercises": document}, arrays
-
-
-def decode_cases(document, arrays, functions) -> dict:
-    """The child's side: {id: [args dict]} with arrays and test functions restored."""
-    return {ex: [{name: _decode(v, arrays, functions) for name, v in args.items()} for args in cases]
-            for ex, cases in document["exercises"].items()}
-
-
-def encode_snapshot(snap, arrays: dict):
-    if snap is None:
-        return None
-    key = None
-    if snap.values is not None:
-        key = f"s{len(arrays)}"
-        arrays[key] = snap.values
-    return {"kind": snap.kind, "type_name": snap.type_name, "dtype": snap.dtype, "values": key,
-            "items": [encode_snapshot(item, arrays) for item in snap.items]}
-
-
-def decode_snapshot(document, arrays, depth: int = 0):
-    """The parent's side: a Snapshot rebuilt from checked plain data (float64 arrays only)."""
-    from ..snapshot import Snapshot
-
-    if document is None:
-        return None
-    if not isinstance(document, dict) or depth > 3:
-        raise WireError("a snapshot must be an object")
-    kind, type_name, dtype = document.get("kind"), document.get("type_name"), document.get("dtype")
-    if kind not in {"array", "scalar", "none", "sequence", "other"} or not isinstance(type_name, str):
-        raise WireError("bad snapshot kind")
-    values = None
-    if document.get("values") is not None:
-        values = arrays.get(document["values"])
-        if not isinstance(values, np.ndarray) or values.dtype != np.float64:
-            raise WireError("snapshot values must be float64 arrays")
-        values = np.array(values)
-    items = tuple(decode_snapshot(i, arrays, depth + 1) for i in document.get("items") or [])
-    return Snapshot(kind, type_name[:100], dtype if isinstance(dtype, str) else None, values, items)
-
+# ---------------------------------------------------------------- child -> parent
 
 OBSERVATION_FIELDS = {"error": (str, type(None)), "exception_type": str, "exception_message": str,
                       "learner_traceback": str, "modified_inputs": list, "printed": str,
                       "warnings": list, "used_reference": str, "seconds": (int, float)}
 
 
-def encode_observation(obs, arrays: dict) -> dict:
+def encode_snapshot(snap):
+    if snap is None:
+        return None
+    return {"kind": snap.kind, "type_name": snap.type_name, "dtype": snap.dtype,
+            "values": None if snap.values is None else encode_array(snap.values)["array"],
+            "items": [encode_snapshot(item) for item in snap.items]}
+
+
+def encode_observation(obs) -> dict:
     document = {name: getattr(obs, name) for name in OBSERVATION_FIELDS}
-    document["output"] = encode_snapshot(obs.output, arrays)
+    document["output"] = encode_snapshot(obs.output)
     return document
 
 
-def decode_observation(document, arrays):
+def message(**fields) -> bytes:
+    return json.dumps(fields, separators=(",", ":")).encode() + b"\n"
+
+
+def parse_line(line: bytes) -> dict:
+    """One message from the child, as a dict; WireError for anything else (deep nesting included)."""
+    try:
+        document = json.loads(line)
+    except RecursionError:
+        raise WireError("a report line is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError):
+        raise WireError("a report line is not JSON") from None
+    if not isinstance(document, dict):
+        raise WireError("a report line is not an object")
+    return document
+
+
+def _text(value, limit: int) -> str:
+    return value[:limit]
+
+
+def decode_snapshot(document, budget: list, depth: int = 0):
+    """A Snapshot rebuilt from checked plain data (its values float64 arrays only)."""
+    from ..snapshot import Snapshot
+
+    if document is None:
+        return None
+    if not isinstance(document, dict) or depth > MAX_DEPTH:
+        raise WireError("a snapshot must be an object, nested at most a few levels")
+    kind, type_name, dtype = document.get("kind"), document.get("type_name"), document.get("dtype")
+    items = document.get("items")
+    if kind not in SNAPSHOT_KINDS or not isinstance(type_name, str):
+        raise WireError("bad snapshot kind or type name")
+    if dtype is not None and not isinstance(dtype, str):
+        raise WireError("bad snapshot dtype")
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise WireError("bad snapshot items")
+    values = document.get("values")
+    if values is not None:
+        values = decode_array(values, allowed=("<f8",), budget=budget)
+    decoded = tuple(decode_snapshot(item, budget, depth + 1) for item in items)
+    if any(item is None for item in decoded):
+        raise WireError("a snapshot item is missing")
+    return Snapshot(kind, _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded)
+
+
+def decode_observation(document, budget: list):
     from ..running import Observation
 
     if not isinstance(document, dict):
@@ -130,11 +183,16 @@ def decode_observation(document, arrays):
     fields = {}
     for name, kind in OBSERVATION_FIELDS.items():
         value = document.get(name)
-        if not isinstance(value, kind):
+        if not isinstance(value, kind) or isinstance(value, bool):
             raise WireError(f"observation field {name} has the wrong type")
-        fields[name] = value[:4000] if isinstance(value, str) else value
-    if fields["error"] not in (None, "not_attempted", "timeout", "exception"):
+        fields[name] = _text(value, 4000) if isinstance(value, str) else value
+    if fields["error"] not in ERROR_KINDS:
         raise WireError("unknown error kind")
-    fields["modified_inputs"] = [str(m)[:100] for m in fields["modified_inputs"]][:20]
-    fields["warnings"] = [str(w)[:300] for w in fields["warnings"]][:20]
-    return Observation(output=decode_snapshot(document.get("output"), arrays), **fields)
+    if not all(isinstance(m, str) for m in fields["modified_inputs"]) or \
+            not all(isinstance(w, str) for w in fields["warnings"]):
+        raise WireError("observation lists must hold text")
+    fields["modified_inputs"] = [m[:100] for m in fields["modified_inputs"][:20]]
+    fields["warnings"] = [w[:300] for w in fields["warnings"][:20]]
+    seconds = float(fields["seconds"])
+    fields["seconds"] = seconds if 0 <= seconds < 1e6 else 0.0
+    return Observation(output=decode_snapshot(document.get("output"), budget), **fields)
