@@ -4,8 +4,9 @@ Source notebooks live in notebooks/<assignment>/; nbgrader writes release/, subm
 autograded/, feedback/ and gradebook.db next to this file (all gitignored).
 
 Safe defaults that plain nbgrader lacks:
-- feedback never shows hidden tests (ClearHiddenTests), and checker.grade's failures print their
-  message alone, with no code line as context;
+- feedback never shows hidden tests (ClearHiddenTests), not even in an output where learner code
+  printed a test cell's source (RemoveHiddenTestOutput, before it), and checker.grade's failures
+  print their message alone, with no code line as context;
 - checker is importable in every kernel, whatever its working directory (PYTHONPATH below);
 - a cell may run for at most CELL_TIMEOUT seconds; then it is interrupted and the notebook goes
   on. checker.grade stops an endless learner function much sooner (5 s per check, an error
@@ -16,6 +17,8 @@ import os
 
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+from checker.feedback_filter import RemoveHiddenTestOutput
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 CELL_TIMEOUT = 60  # seconds per cell, under autograde and validate
@@ -29,7 +32,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 c.Execute.timeout = CELL_TIMEOUT
 c.Execute.interrupt_on_timeout = True
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, RemoveHiddenTestOutput, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Kernels inherit nbgrader's environment: put the course root first on their import path.
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [COURSE_ROOT, os.environ.get("PYTHONPATH")] if p)
