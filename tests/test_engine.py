@@ -19,17 +19,11 @@ import pytest
 from checker.engine.run import grade_folder, load_results
 from checker.engine.sandbox import Limits, bwrap_available
 from checker.engine.scan import scan
-from notebooks import NOTEBOOKS, ROOT, nbgrader_meta, venv_env
+from engine_class import (FAST, HONEST, NOTEBOOK, RIGHT, SOURCE, WRONG_SIGMOID, exercise, make_course, total,
+                          write_submission)
+from notebooks import venv_env
 
 pytestmark = pytest.mark.notebooks
-NOTEBOOK = "01_sigmoid_and_mse.ipynb"
-RIGHT = {
-    "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-    "sigmoid_derivative": "def sigmoid_derivative(o):\n    return o * (1 - o)\n",
-    "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n",
-}
-WRONG_SIGMOID = "\ndef sigmoid(z):\n    return z\n"
-SOURCE = NOTEBOOKS / "backprop" / NOTEBOOK
 
 CHEATS = {
     "patches_numpy": "np.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
@@ -54,35 +48,6 @@ CHEATS = {
     "huge_output": "import os\nfor _ in range(10**4):\n    print('x' * 10**6)\n"
                    "    os.write(1, b'y' * 10**6)" + WRONG_SIGMOID,
 }
-HONEST = {"honest_right": RIGHT, "honest_partly_wrong": {**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return 0.0\n"}}
-
-
-def write_submission(course, student, answers, edit=None, name=NOTEBOOK):
-    nb = nbformat.read(course / "release" / "backprop" / NOTEBOOK, as_version=4)
-    for cell in nb.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("solution") and meta["grade_id"] in answers:
-            cell.source = answers[meta["grade_id"]]
-    if edit:
-        edit(nb)
-    folder = course / "submitted" / student / "backprop"
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / name)
-    return folder / name
-
-
-def make_course(root):
-    (root / "notebooks" / "backprop").mkdir(parents=True)
-    shutil.copy(SOURCE, root / "notebooks" / "backprop")
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "backprop", "--force"],
-                   cwd=root, env=venv_env(), check=True, capture_output=True)
-    return root
-
-
-FAST = Limits(wall_seconds=20, cell_seconds=3, exercise_seconds=4)
-
-
 @pytest.fixture(scope="module")
 def cheats_graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("cheats"))
@@ -92,14 +57,6 @@ def cheats_graded(tmp_path_factory):
         write_submission(course, student, answers)
     grade_folder(course / "submitted", course / "graded", course=course, workers=2, progress=False, limits=FAST)
     return {r["student"]: r for r in load_results(course / "graded")}
-
-
-def total(result):
-    return sum(row["score"] for row in result["exercises"])
-
-
-def exercise(result, name):
-    return next(row for row in result["exercises"] if row["exercise"] == name)
 
 
 def test_the_sandbox_is_the_bubblewrap_one_here(cheats_graded):

@@ -116,7 +116,10 @@ def build_program(source_nb, submitted_nb) -> Program:
     by_id = {c.get("id"): c for c in source_nb.cells if c.get("id")}
     by_grade_id = {nbgrader_meta(c)["grade_id"]: c for c in source_nb.cells if nbgrader_meta(c).get("grade_id")}
     seen, checkpoints = set(), set()
+    damaged = 0
     for cell in submitted_nb.cells:
+        raw = cell.get("metadata", {}).get("nbgrader") if isinstance(cell.get("metadata"), dict) else None
+        damaged += raw is not None and not nbgrader_meta(cell)
         if cell.get("cell_type") != "code":
             continue
         grade_id = nbgrader_meta(cell).get("grade_id", "")
@@ -140,6 +143,9 @@ def build_program(source_nb, submitted_nb) -> Program:
         else:
             program.steps.append({"cell": "added by the learner", "source": definitions_only(source)})
             program.learner_cells.append(("added by the learner", source))
+    if damaged:
+        program.problems.append(f"{damaged} cell(s) have damaged nbgrader metadata; they were taken as "
+                                "cells you added")
     for grade_id in sorted(answers - seen):
         program.problems.append(f"the answer cell {grade_id!r} is missing")
     for exercise in sorted(set(graded) - checkpoints):

@@ -147,8 +147,8 @@ def _verdict(notebook, exercise, points, groups, message, cell_errors, ended, bu
         observations = [wire.decode_observation(o, budget) for o in raw]
     except (wire.WireError, RecursionError) as exc:
         return _row(notebook, exercise, 0, points, None,
-                    f"✗ {exercise}: your program's report for this exercise was unusable ({exc}); "
-                    "did your code write to the grader's files? (0 points)")
+                    f"✗ {exercise}: your program's report for this exercise was unusable ({exc}): something in "
+                    "your code interfered with the grader (0 points)")
     verdict = judge(REGISTRY[exercise], visible, observations[:len(visible)], reveal=False)
     if verdict.passed:
         verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):], reveal=False)

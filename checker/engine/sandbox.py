@@ -46,7 +46,7 @@ class Limits:
     cpu_seconds: float = 60.0        # also: never more than one core's worth, plus 2 s
     memory_bytes: int = 1 * 2 ** 30  # resident, summed over processes
     disk_bytes: int = 64 * 2 ** 20   # everything written to /tmp (the only writable place)
-    processes: int = 16
+    processes: int = 8
     report_bytes: int = 32 * 2 ** 20
     cell_seconds: float = 10.0       # a top-level loop in an answer cell is stopped after this
     exercise_seconds: float = 10.0   # all the cases of one exercise (visible and hidden)
@@ -253,7 +253,7 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
     started = time.monotonic()
     report, log = bytearray(), bytearray()
     streams = {report_r, log_r}
-    ended, last_check, exited_at = "", 0.0, None
+    ended, last_check, exited_at, crowded = "", 0.0, None, 0
     while streams:
         now = time.monotonic()
         ready, _, _ = select.select(list(streams), [], [], 0.05)
@@ -279,6 +279,9 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
                 ended = f"it used more than {limits.memory_bytes / 2 ** 20:.0f} MiB of memory"
             elif use.processes > limits.processes + 3:   # bwrap's own two, and the interpreter
                 ended = f"it started more than {limits.processes} processes"
+            crowded = crowded + 1 if use.busy > 1 else 0
+            if crowded >= 10:   # a second of several busy processes: more than its one core
+                ended = f"it kept {use.busy} processes busy at once (one is allowed)"
         if ended:
             break
         if proc.poll() is not None:

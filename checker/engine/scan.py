@@ -6,11 +6,13 @@ read, not verdicts; only importing or calling checker's reference costs the exer
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from .extract import PARSE_ERRORS, without_magics
 
-TABLE_NUMBERS = 64  # literal numbers in one cell; an honest answer has a handful
+TABLE_NUMBERS = 32  # literal numbers in one cell, strings' included; an honest answer has a handful
+_NUMBER = re.compile(r"\d+\.\d+")
 
 MODULE_NAMES = {"np", "numpy", "math", "scipy", "pd", "pandas", "checker", "builtins", "sys", "os",
                 "IPython", "plt", "matplotlib", "warnings", "random"}
@@ -56,10 +58,11 @@ def scan(cell: str, source: str) -> list[Finding]:
     found, numbers = [], 0
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and \
                 not isinstance(node.value, bool):
-            numbers += 1
-            if numbers == TABLE_NUMBERS:
+            before = numbers
+            numbers += len(_NUMBER.findall(node.value)) if isinstance(node.value, str) else 1
+            if before < TABLE_NUMBERS <= numbers:
                 found.append(Finding(cell, line, f"holds a table of {TABLE_NUMBERS} or more numbers "
                                      "(an answer sheet?)"))
         if isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -20,6 +20,7 @@ class Usage:
     processes: int = 0
     cpu_seconds: float = 0.0     # user + system, children that were waited for included
     memory_bytes: int = 0        # resident set, summed over processes
+    busy: int = 0                # processes running or ready to run right now
 
 
 def available() -> bool:
@@ -27,7 +28,7 @@ def available() -> bool:
 
 
 def _stat(pid: str):
-    """(ppid, cpu ticks, rss pages, uid) of one process, or None if it is gone."""
+    """(ppid, cpu ticks, rss pages, uid, running) of one process, or None if it is gone."""
     try:
         with open(f"{PROC}/{pid}/stat", "rb") as f:
             raw = f.read(4096)
@@ -36,11 +37,11 @@ def _stat(pid: str):
         return None
     fields = raw[raw.rfind(b")") + 2:].split()   # the command name may hold spaces and ')'
     # after the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15) ... rss(22)
-    return int(fields[1]), sum(int(x) for x in fields[11:15]), int(fields[21]), uid
+    return int(fields[1]), sum(int(x) for x in fields[11:15]), int(fields[21]), uid, fields[0] == b"R"
 
 
 def members(root_pid: int, uid: int | None = None) -> dict:
-    """pid -> (cpu ticks, rss pages) for the tree under root_pid and every process of uid."""
+    """pid -> (cpu ticks, rss pages, uid, running) for the tree under root_pid and every process of uid."""
     table = {}
     for entry in os.listdir(PROC):
         if entry.isdigit():
@@ -58,7 +59,7 @@ def members(root_pid: int, uid: int | None = None) -> dict:
             todo.extend(children.get(pid, []))
     if uid is not None and uid != 0:
         found |= {pid for pid, row in table.items() if row[3] == uid}
-    return {pid: table[pid][1:3] for pid in found}
+    return {pid: table[pid][1:] for pid in found}
 
 
 def usage(root_pid: int, uid: int | None = None) -> tuple[Usage, list[int]]:
@@ -66,5 +67,6 @@ def usage(root_pid: int, uid: int | None = None) -> tuple[Usage, list[int]]:
     if not available():
         return Usage(), []
     found = members(root_pid, uid)
-    return Usage(len(found), sum(t for t, _ in found.values()) / TICKS,
-                 sum(r for _, r in found.values()) * PAGE), list(found)
+    return Usage(len(found), sum(row[0] for row in found.values()) / TICKS,
+                 sum(row[1] for row in found.values()) * PAGE,
+                 sum(1 for row in found.values() if row[3])), list(found)
