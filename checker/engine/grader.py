@@ -49,7 +49,11 @@ def grade(task: Task, limits: sandbox.Limits | None = None) -> dict:
 def _not_graded(task: Task, why: str, isolation: str = "") -> dict:
     rows = []
     for name, text in sorted(task.sources.items()):
-        for exercise, points in graded_exercises(nbformat.reads(text, as_version=4)).items():
+        try:
+            exercises = graded_exercises(nbformat.reads(text, as_version=4))
+        except Exception:  # the course's own notebook is broken: the reason says what failed
+            exercises = {}
+        for exercise, points in exercises.items():
             rows.append(_row(name, exercise, 0, points, None, f"✗ {exercise}: not graded: the grading "
                              "system failed, not your code; your instructor has been told", NOT_GRADED))
     return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": [],
