@@ -85,7 +85,7 @@ def worker_uid() -> int | None:
 
 def isolation(use_bwrap: bool) -> str:
     held = ["bubblewrap: only the interpreter visible, read-only; no network; own PID space"
-            if use_bwrap else "NO bubblewrap: the file system and network are NOT isolated"]
+            if use_bwrap else "NO bubblewrap: the file system (checker included) and network are NOT isolated"]
     held.append("whole-sandbox CPU/memory/process watchdog" if watchdog.available()
                 else "NO /proc watchdog: limits hold per process only")
     held.append(f"disk capped (tmpfs)" if use_bwrap else "disk capped per file only")
@@ -172,18 +172,6 @@ def _child_env() -> dict:
     return keep
 
 
-def _own_processes(uid: int) -> int:
-    return sum(1 for entry in os.listdir("/proc") if entry.isdigit() and _owner(entry) == uid) \
-        if watchdog.available() else 0
-
-
-def _owner(pid: str):
-    try:
-        return os.stat(f"/proc/{pid}").st_uid
-    except OSError:
-        return None
-
-
 def _preexec(limits: Limits, drop_to: int | None, nproc: int):
     def apply():
         import resource
@@ -194,7 +182,8 @@ def _preexec(limits: Limits, drop_to: int | None, nproc: int):
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.disk_bytes, limits.disk_bytes))
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        if nproc:  # per uid: only meaningful for a uid of the sandbox's own (the watchdog counts otherwise)
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if drop_to is not None:  # no bwrap: drop here (with bwrap the child drops, after the mounts)
             os.setgroups([])
@@ -230,7 +219,7 @@ def run(program: dict, limits: Limits | None = None) -> ChildRun:
         python = [sys.executable, "-I", "-B", f"{inside}/child.py", inside, str(report_w),
                   str(uid if use_bwrap and uid is not None else -1), *extra_paths()]
         cmd = (bwrap_command(folder / "in", folder / "empty", limits) if use_bwrap else []) + python
-        nproc = limits.processes + (0 if uid is not None else _own_processes(os.getuid()))
+        nproc = limits.processes if uid is not None else 0
         try:
             proc = subprocess.Popen(cmd, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log_w, stderr=log_w,
                                     env=_child_env(), pass_fds=(report_w,), close_fds=True,
@@ -345,11 +334,14 @@ def preflight(limits: Limits | None = None, course: Path | None = None) -> str:
         raise SandboxUnavailable(
             f"the grading sandbox cannot start the {where}: {run_.ended or 'no report'}"
             + (f"; it said: {' | '.join(log)}" if log else "")
-            + ". Every submission would score 0, so nothing was graded. The sandbox runs as "
-            + (f"uid {worker_uid()}, " if worker_uid() is not None else "")
-            + "which must be able to read the interpreter's folders; use a virtual environment made "
-            "with `python -m venv --copies` in a world-readable folder (python3 course.py setup does this).")
-    if report.get("checker"):
+            + ". Every submission would score 0, so nothing was graded. "
+            + (f"The sandbox runs as uid {worker_uid()}, which must be able to read the interpreter's "
+               "folders; use a virtual environment made with `python -m venv --copies` in a "
+               "world-readable folder (python3 course.py setup does this)." if worker_uid() is not None else
+               "Without root, bubblewrap needs unprivileged user namespaces (sysctl "
+               "kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0); or uninstall "
+               "bubblewrap to grade with resource limits only (weaker)."))
+    if report.get("checker") and bwrap_available():
         raise SandboxUnavailable(f"inside the sandbox, checker's reference can be imported ({report['checker']}); "
                                  "grading would let submissions call it. Nothing was graded.")
     if bwrap_available() and report.get("visible"):
