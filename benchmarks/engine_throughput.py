@@ -2,8 +2,9 @@
 
 N simulated submissions of backprop/01_sigmoid_and_mse (three graded exercises): a mix of right
 answers, wrong ones and unattempted ones. Prints both wall times, the throughput ratio, and
-whether the two gave every submission the same score. Target: ≥ 10× on 2 cores, same scores.
-    python benchmarks/engine_throughput.py [--submissions 200]
+whether the two gave every submission the same score; then the engine alone on a class of
+--class-size submissions (the total). Target: ≥ 10× nbgrader on 2 cores, same scores.
+    python benchmarks/engine_throughput.py [--submissions 200] [--class-size 1000]
 """
 import argparse
 import csv
@@ -26,10 +27,19 @@ def totals(path: Path, student_column: str, score_column: str) -> dict:
     return scores
 
 
+def engine_alone(n: int) -> float:
+    with tempfile.TemporaryDirectory() as scratch:
+        course = Path(scratch)
+        make_class(course, [VARIANTS[i % len(VARIANTS)] for i in range(n)])
+        return run(course, "checker", "grade", "submitted", "--course", str(course), "--out", "graded")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=200)
-    n = parser.parse_args().submissions
+    parser.add_argument("--class-size", type=int, default=1000, help="the engine-only run (0: skip it)")
+    args = parser.parse_args()
+    n = args.submissions
     with tempfile.TemporaryDirectory() as scratch:
         course = Path(scratch)
         make_class(course, [VARIANTS[i % len(VARIANTS)] for i in range(n)])
@@ -42,6 +52,10 @@ def main():
     print(f"  nbgrader autograde:        {nbgrader:7.1f} s  ({nbgrader / n:.2f} s per submission)")
     print(f"  checker grade (sandboxed): {engine:7.1f} s  ({engine / n:.2f} s per submission, start-up included)")
     print(f"  throughput ratio: {nbgrader / engine:.1f}× (target ≥ 10×); identical scores: {same}")
+    if args.class_size:
+        total = engine_alone(args.class_size)
+        print(f"engine alone, {args.class_size} submissions: {total:.1f} s in total "
+              f"({total / args.class_size:.3f} s per submission; {args.class_size / total * 3600:.0f} per hour)")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,9 @@ IN_SIGMOID_CELL = {
                                                                            "data": "AAAAAAAAAAA="}, "items": []}))
                                + RIGHT_SIGMOID,
     "report_flood": PIPE + "chunk = b'x' * 2**20\nfor _ in range(40):\n    os.write(fd, chunk)\n" + RIGHT_SIGMOID,
+    "report_many_lines": PIPE + "os.write(fd, b'{}\\n' * 10000)\n" + RIGHT_SIGMOID,
+    "floods_the_flags": "import os\n" + "if False:\n    os.system('true')\n" * 3000
+                        + RIGHT_SIGMOID,
     "atexit_rewrites_report": PIPE + "import atexit\natexit.register(lambda: os.write(fd, b'{\"done\": true}\\n'))\n"
                               + WRONG_SIGMOID,
     # whole-sandbox limits
@@ -163,6 +166,7 @@ def test_honest_grades_do_not_change(attacked, student):
     ("report_wrong_types", "report for this exercise was unusable (observation field error has the wrong type)"),
     ("report_claims_terabytes", "report for this exercise was unusable (array data does not match its shape)"),
     ("report_flood", "its report grew past 32 MiB"),
+    ("report_many_lines", "its report had more than 5000 lines"),
     ("forks_for_memory", "it used more than 1024 MiB of memory"),
     ("forks_busy_ignoring_alarms", "processes busy at once (one is allowed)"),
     ("imports_reference_by_name", "ModuleNotFoundError"),
@@ -187,6 +191,11 @@ def test_an_answer_sheet_from_the_released_package_is_flagged_and_scores_zero(at
     result = attacked["results"]["lookup_table"]
     assert exercise(result, "sigmoid")["score"] == 0
     assert any("holds a table of 32 or more numbers" in f for f in result["flags"])
+
+
+def test_a_flood_of_flags_is_cut_short(attacked):
+    flags = attacked["results"]["floods_the_flags"]["flags"]
+    assert len(flags) == 51 and flags[-1].startswith("… and ") and flags[-1].endswith(" more flags")
 
 
 def test_host_files_cannot_be_smuggled_into_feedback(attacked):
@@ -234,5 +243,5 @@ def test_hidden_entries_of_submitted_are_skipped_and_said(attacked):
 
 
 def test_no_attack_holds_the_class_for_long(attacked):
-    # 33 submissions on 2 workers; the slowest attacks are killed by the watchdog within seconds
+    # 35 submissions on 2 workers; the slowest attacks are killed by the watchdog within seconds
     assert attacked["seconds"] < 150

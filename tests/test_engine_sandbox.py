@@ -1,5 +1,10 @@
 """The sandbox itself: what a child can see, write and reach, and how it ends; driven directly
 with small programs (no notebooks)."""
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from checker.engine import sandbox
@@ -29,7 +34,7 @@ def test_the_host_files_the_course_and_checker_are_not_there():
 
 
 def test_the_root_is_read_only_and_tmp_is_the_only_writable_place():
-    source = ("import os\nok = []\nfor d in ('/', '/usr', '/box', '/tmp'):\n    try:\n"
+    source = ("import os\nok = []\nfor d in ('/', '/usr', '/box', '/dev', '/dev/shm', '/tmp'):\n    try:\n"
               "        open(os.path.join(d, 'probe'), 'w').close()\n        ok.append(d)\n    except OSError:\n"
               "        pass\nraise RuntimeError(repr(ok))\n")
     assert found(run_cell(source)) == "['/tmp']"
@@ -68,3 +73,26 @@ def test_without_bubblewrap_it_still_runs_and_says_what_does_not_hold(monkeypatc
     run = run_cell("raise RuntimeError('ran')\n")
     assert found(run) == "ran"
     assert run.isolation.startswith("NO bubblewrap: the file system (checker included) and network are NOT isolated")
+
+
+NOBODY_PROBE = """
+from checker.engine import sandbox
+src = ("import os\\nok = []\\nfor d in ('/', '/dev/shm', '/tmp'):\\n    try:\\n"
+       "        open(os.path.join(d, 'probe'), 'w').close()\\n        ok.append(d)\\n    except OSError:\\n"
+       "        pass\\nraise RuntimeError(repr(ok) + ' ' + str(os.getuid()))\\n")
+print(sandbox.preflight())
+print([m for m in sandbox.run({"notebooks": [{"name": "nb", "steps": [{"cell": "a", "source": src}]}],
+                               "cases": {}}).messages])
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to become another user")
+def test_grading_as_a_normal_user_runs_in_a_user_namespace_with_the_same_walls():
+    out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
+                          NOBODY_PROBE], cwd="/", capture_output=True, text=True, timeout=60,
+                         env={"PATH": os.environ["PATH"], "HOME": "/tmp"})
+    if "cannot start the interpreter" in out.stderr or "Permission denied" in out.stderr:
+        pytest.skip("user nobody cannot read this interpreter here")
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "the instructor's uid" in out.stdout and "NO " not in out.stdout
+    assert "['/tmp'] 65534" in out.stdout

@@ -24,6 +24,7 @@ from .extract import BadSubmission, build_program, graded_exercises, parse_noteb
 from .scan import scan
 
 NOT_GRADED = "not graded"
+MAX_LISTED = 50
 
 
 @dataclass
@@ -107,9 +108,16 @@ def _grade(task: Task, limits: sandbox.Limits) -> dict:
         for exercise, points in exercises.items():
             rows.append(_verdict(name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
                                  cell_errors.get(name, []), run.ended, budget, (name, exercise) in reference_users))
-    return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": flags,
-            "problems": problems + [f"{nb}: cell {e}" for nb, errs in cell_errors.items() for e in errs[:5]],
+    problems += [f"{nb}: cell {e}" for nb, errs in cell_errors.items() for e in errs[:5]]
+    return {"student": task.student, "assignment": task.assignment, "exercises": rows,
+            "flags": _bounded(flags, "flags"), "problems": _bounded(problems, "problems"),
             "isolation": run.isolation if run else "", "not_graded": ""}
+
+
+def _bounded(items: list, what: str) -> list:
+    """At most MAX_LISTED items (a hostile notebook can produce millions), each of bounded length."""
+    kept = [str(item)[:500] for item in items[:MAX_LISTED]]
+    return kept + ([f"… and {len(items) - MAX_LISTED} more {what}"] if len(items) > MAX_LISTED else [])
 
 
 def _collect(messages: list) -> tuple[dict, dict]:

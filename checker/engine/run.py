@@ -107,9 +107,10 @@ def is_final(path: Path) -> bool:
         return False
 
 
-def collect_files(folder: Path | None, budget: int = MAX_SUBMISSION_BYTES) -> tuple[dict, list]:
-    """notebook name -> bytes (or why it was not read), and problems; nothing is followed, and
-    at most `budget` bytes are read in all."""
+def collect_files(folder: Path | None, expected, budget: int = MAX_SUBMISSION_BYTES) -> tuple[dict, list]:
+    """notebook name -> bytes (or why it was not read) for the expected notebooks, '' for other
+    notebooks there (listed, not read), and problems; nothing is followed, and at most `budget`
+    bytes are read in all."""
     found, problems = {}, []
     if folder is None:
         return found, problems
@@ -118,6 +119,9 @@ def collect_files(folder: Path | None, budget: int = MAX_SUBMISSION_BYTES) -> tu
             continue
         if not safe_name(entry.name):
             problems.append(f"a file with an unusable name ({entry.name[:60]!r}) was not read")
+            continue
+        if entry.name not in expected:
+            found[entry.name] = ""
             continue
         try:
             found[entry.name] = files.read_regular(Path(entry.path), min(budget, files.MAX_NOTEBOOK_BYTES))
@@ -131,7 +135,7 @@ def collect_files(folder: Path | None, budget: int = MAX_SUBMISSION_BYTES) -> tu
 
 
 def make_task(sub: Submission, sources: dict, secret: bytes) -> Task:
-    found, problems = collect_files(sub.folder)
+    found, problems = collect_files(sub.folder, sources)
     if sub.problem:
         problems.append(sub.problem)
     return Task(sub.student, sub.assignment, found, sources, student_seed(secret, sub.assignment, sub.student),

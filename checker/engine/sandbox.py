@@ -35,6 +35,7 @@ HARNESS = [("engine/child.py", "child.py"), ("running.py", "harness/running.py")
 INSIDE = "/box"                    # where the harness appears inside the sandbox
 SANDBOX_UIDS = 200_000             # a worker process p uses uid SANDBOX_UIDS + p % 100_000
 SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+MAX_MESSAGES = 5000                # report lines: one per answer cell that failed and per test cell
 LOADER_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d")
 
 
@@ -151,7 +152,7 @@ def bwrap_command(input_dir: Path, empty_dir: Path, limits: Limits) -> list[str]
             cmd += ["--ro-bind", str(top), str(top)]
     for path in LOADER_FILES:
         cmd += ["--ro-bind-try", path, path]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",   # no uncapped /dev/shm
             "--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", "/tmp"]
     made = {"/tmp", "/usr", "/etc", "/proc", "/dev"}
     roots = _interpreter_roots()
@@ -160,7 +161,8 @@ def bwrap_command(input_dir: Path, empty_dir: Path, limits: Limits) -> list[str]
         made.add(str(root))
     for copy in _checker_copies(roots):
         cmd += ["--ro-bind", str(empty_dir), str(copy)]
-    cmd += _dirs_for(Path(INSIDE), made) + ["--ro-bind", str(input_dir), INSIDE, "--chdir", "/tmp", "--"]
+    cmd += _dirs_for(Path(INSIDE), made) + ["--ro-bind", str(input_dir), INSIDE,
+                                            "--remount-ro", "/", "--chdir", "/tmp", "--"]
     return cmd
 
 
@@ -293,7 +295,9 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
 def _parse(report: bytes) -> tuple[list, str]:
     """The well-formed messages, up to the first malformed line; and what was wrong with it."""
     messages = []
-    lines = report.split(b"\n")
+    lines = report.split(b"\n", MAX_MESSAGES)
+    if len(lines) > MAX_MESSAGES:
+        return [], f"its report had more than {MAX_MESSAGES} lines"
     for line in lines[:-1]:
         try:
             messages.append(wire.parse_line(line))

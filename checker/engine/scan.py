@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .extract import PARSE_ERRORS, without_magics
 
+MAX_FINDINGS = 200  # per cell; a hostile cell can hold millions
 TABLE_NUMBERS = 32  # literal numbers in one cell, strings' included; an honest answer has a handful
 _NUMBER = re.compile(r"\d+\.\d+")
 
@@ -57,6 +58,8 @@ def scan(cell: str, source: str) -> list[Finding]:
         return [Finding(cell, 0, "cannot be analysed (nested too deeply or too large)")]
     found, numbers = [], 0
     for node in ast.walk(tree):
+        if len(found) >= MAX_FINDINGS:
+            break
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and \
                 not isinstance(node.value, bool):
