@@ -10,17 +10,14 @@ from __future__ import annotations
 import ast
 import copy
 import inspect
+import sys
 from dataclasses import dataclass
 
-from checker.reference import gradient_check, moving_average, network
+from checker.exercises import REGISTRY
 
-MODULES = {"network": network, "moving_average": moving_average, "gradient_check": gradient_check}
-EXERCISE_MODULE = {
-    "sigmoid": "network", "sigmoid_derivative": "network", "mse_loss": "network",
-    "output_delta": "network", "hidden_delta": "network", "layer_gradients": "network",
-    "backprop": "network", "numerical_gradient": "gradient_check", "relative_error": "gradient_check",
-    "ema": "moving_average", "ema_bias_corrected": "moving_average", "ema_update": "moving_average",
-}
+# exercise id -> the reference module its function lives in (from the registry)
+EXERCISE_MODULE = {ex.id: ex.reference.__module__ for ex in REGISTRY.values()}
+MODULES = {name: sys.modules[name] for name in set(EXERCISE_MODULE.values())}
 
 _BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
                 ast.Pow: ast.Mult, ast.MatMult: ast.Mult}

@@ -26,8 +26,10 @@ def output_delta_twice(o, t):
     return 2 * (o - t) * o * (1 - o)
 
 
-def test_exercises_are_the_contracts_ids_in_order():
-    assert list(checker.EXERCISES) == CONTRACT
+def test_exercises_are_the_registry_and_hold_the_contracts_ids_in_order():
+    from checker.exercises import REGISTRY
+    assert checker.EXERCISES == tuple(REGISTRY)
+    assert [e for e in checker.EXERCISES if e in CONTRACT] == CONTRACT
 
 
 def test_every_mistake_has_a_one_line_explanation_and_a_hint():

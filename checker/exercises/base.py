@@ -19,6 +19,9 @@ import numpy as np
 from ..compare import Problem
 
 
+DECLARED: list = []   # every Exercise subclass with an id, in the order its module declares it
+
+
 @dataclass
 class Case:
     """One set of inputs. args maps the contract's parameter names to values, in the order of the
@@ -42,7 +45,14 @@ class Mutant:
 
 
 class Exercise:
+    """One exercise, declared in one place: a subclass with an `id` registers itself (the id is
+    the learner function's name; `notebook` is its nbgrader notebook, assignment/name without
+    .ipynb; `points` must equal the points of its autograder cell there; `reference` is its
+    function in checker.reference)."""
+
     id: str = ""
+    notebook: str = ""
+    reference = None
     points: int = 1
     signature: str = ""
     summary: str = ""            # one line: what the function computes, in the course's notation
@@ -51,8 +61,14 @@ class Exercise:
     def make_cases(self, rng: np.random.Generator) -> list[Case]:
         raise NotImplementedError
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.id:
+            DECLARED.append(cls)
+
     def expected(self, case: Case):
-        raise NotImplementedError
+        """The right answer: by default the reference called on the case's arguments."""
+        return self.reference(**case.args)
 
     @property
     def mutants(self) -> list[Mutant]:
