@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from ..exercises import REGISTRY
-from ..grading import CHECK_SEED
+from ..seeds import CHECK_SEED
 from ..judge import judge
 from . import sandbox, wire
 from .extract import BadSubmission, build_program, graded_exercises, parse_notebook
