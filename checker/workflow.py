@@ -10,6 +10,8 @@ release → validate → autograde → feedback → export. Each step wraps nbgr
     python -m checker export [--to grades.csv]      nbgrader export
     python -m checker grade SUBMITTED [--out DIR]   the trusted, parallel grading engine
                                                     (checker.engine.run)
+    python -m checker new-exercise ID --notebook ASSIGNMENT/NAME [--points N]
+                                                    scaffold an exercise (checker.scaffold)
 """
 from __future__ import annotations
 
@@ -181,8 +183,16 @@ def main(argv: list[str] | None = None) -> int:
                     "that holds SUBMITTED, else the current folder")
     gr.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     gr.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
+    new = commands.add_parser("new-exercise", help="scaffold an exercise around a reference function",
+                              add_help=False)
+    new.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    argv_rest = getattr(args, "rest", [])
 
+    if args.command == "new-exercise":
+        from .scaffold import main as scaffold
+
+        return scaffold(argv_rest)
     if args.command == "workspace":
         workspace = Path(args.dir)
         print(f"Your workspace: {workspace}")
