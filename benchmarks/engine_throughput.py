@@ -46,12 +46,16 @@ def main():
         engine = run(course, "checker", "grade", "submitted", "--course", str(course), "--out", "graded")
         nbgrader = run(course, "nbgrader", "autograde", "backprop", "--force")
         run(course, "nbgrader", "export", "--to=nbgrader.csv")
-        same = totals(course / "graded" / "grades.csv", "student", "score") == \
-            totals(course / "nbgrader.csv", "student_id", "raw_score")
+        ours = totals(course / "graded" / "grades.csv", "student", "score")
+        theirs = totals(course / "nbgrader.csv", "student_id", "raw_score")
+        same = ours == theirs
+        differ = sorted(s for s in set(ours) | set(theirs) if ours.get(s) != theirs.get(s))
     print(f"{n} submissions, {os.cpu_count()} cores")
     print(f"  nbgrader autograde:        {nbgrader:7.1f} s  ({nbgrader / n:.2f} s per submission)")
     print(f"  checker grade (sandboxed): {engine:7.1f} s  ({engine / n:.2f} s per submission, start-up included)")
     print(f"  throughput ratio: {nbgrader / engine:.1f}× (target ≥ 10×); identical scores: {same}")
+    for student in differ[:10]:
+        print(f"    differs: {student}: engine {ours.get(student)}, nbgrader {theirs.get(student)}")
     if args.class_size:
         total = engine_alone(args.class_size)
         print(f"engine alone, {args.class_size} submissions: {total:.1f} s in total "

@@ -7,7 +7,8 @@ module of checker/reference/, named ID):
 - tests/test_exercise_ID.py: the learner-style tests, as failing placeholders to fill in;
 - five cells at the end of notebooks/ASSIGNMENT/NAME.ipynb, with nbgrader metadata: the
   statement, the answer cell (the reference's body as the solution), the self-check, the
-  autograder test worth N points, and the common-mistakes note.
+  autograder test worth N points, and the common-mistakes note;
+- the exercise in README's table, in its notebook's row.
 """
 from __future__ import annotations
 
@@ -147,7 +148,19 @@ def new_exercise(exercise_id: str, notebook: str, points: int = 1, root: Path = 
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.extend(_cells(exercise_id, points, params, _solution(fn)))
     nbformat.write(nb, nb_path)
-    return [exercise_path, test_path, nb_path]
+    readme = root / "README.md"
+    if readme.is_file():
+        readme.write_text(_readme_with(readme.read_text(), notebook.split("/")[1], exercise_id, points))
+    return [exercise_path, test_path, nb_path, readme]
+
+
+def _readme_with(text: str, name: str, exercise_id: str, points: int) -> str:
+    """README's table of exercises with this one added to its notebook's row."""
+    def add(match):
+        row, last = match.group(1), match.group(2).strip()
+        entry = f"`{exercise_id}` ({points})"
+        return f"{row}| {entry if last in ('—', '') else last + ', ' + entry} |"
+    return re.sub(rf"^(\|[^|\n]*\| `{re.escape(name)}`[^|\n]*)\|([^|\n]*)\|$", add, text, count=1, flags=re.M)
 
 
 def main(argv: list[str] | None = None) -> int:
