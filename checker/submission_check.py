@@ -12,10 +12,11 @@ import json
 import math
 import os
 import re
-import stat
 import warnings
 from pathlib import Path
 from typing import Callable
+
+from .engine.files import KIND_WORDS, NotReadable, entry_kind, read_regular
 
 MAX_BYTES = 20 * 2**20
 SCHEMA_VERSION = 3  # nbgrader 0.9's cell metadata schema
@@ -40,17 +41,10 @@ FIELDS: dict[str, tuple[Callable[[object], bool], str]] = {
 REQUIRED = ("schema_version", "grade", "solution", "locked")
 
 
-def kind(mode: int) -> str | None:
-    """What a file that is neither a regular file nor a folder is, from its lstat mode."""
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    if stat.S_ISLNK(mode):
-        return "a symlink"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+def kind(path: Path) -> str | None:
+    """What a path that is neither a regular file nor a folder is (never following a link)."""
+    found = entry_kind(path)
+    return None if found in ("file", "folder", "missing") else KIND_WORDS[found]
 
 
 def flagged(meta: dict) -> bool:
@@ -74,16 +68,12 @@ def source_cells(source: Path) -> dict[str, dict[str, tuple[str, bool]]]:
 def read_notebook(path: Path) -> tuple[dict | None, str | None]:
     """(the notebook as JSON, None) or (None, what is wrong with the file). Never follows a
     link, never opens anything but a regular file, never reads more than MAX_BYTES."""
-    mode = os.lstat(path).st_mode
-    if stat.S_ISDIR(mode) or kind(mode):
-        return None, f"is {kind(mode) or 'a folder'}, not a notebook file"
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the lstat
-            return None, "is not a regular file"
-        data = f.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return None, f"is larger than {MAX_BYTES // 2**20} MiB"
+    if kind(path) or entry_kind(path) == "folder":
+        return None, f"is {kind(path) or 'a folder'}, not a notebook file"
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except NotReadable as exc:
+        return None, str(exc).removeprefix(path.name).strip().split(";")[0]
     try:
         nb = json.loads(data.decode("utf-8"))
     except RecursionError:
@@ -172,7 +162,7 @@ def special_files(folder: Path) -> list[str]:
     for parent, dirs, files in os.walk(folder):
         for name in sorted(dirs + files):
             path = Path(parent, name)
-            what = kind(os.lstat(path).st_mode)
+            what = kind(path)
             if what and path.suffix != ".ipynb":  # notebooks are reported by notebook_problems
                 found.append(f"{path.relative_to(folder)} is {what}")
     return found
@@ -182,7 +172,7 @@ def timestamp_problem(folder: Path) -> str | None:
     from nbgrader.utils import parse_utc
 
     path = folder / "timestamp.txt"
-    if not os.path.lexists(path) or kind(os.lstat(path).st_mode):
+    if not os.path.lexists(path) or kind(path):
         return None  # absent, or reported by special_files
     try:
         with open(path, "rb") as f:
@@ -215,11 +205,11 @@ def check_submissions(root: Path, assignment: str, student: str = "*") -> tuple[
     for sid in sorted(glob.glob(student, root_dir=submitted)):
         folder = submitted / sid / assignment
         if os.path.islink(submitted / sid):
-            bad[sid] = [f"submitted/{sid} is a symlink, not a folder"]
+            bad[sid] = [f"submitted/{sid} is a symbolic link, not a folder"]
         elif not os.path.isdir(submitted / sid) or not os.path.lexists(folder):
             continue  # not a student, or no submission of this assignment
         elif os.path.islink(folder) or not folder.is_dir():
-            bad[sid] = [f"submitted/{sid}/{assignment} is {kind(os.lstat(folder).st_mode) or 'not a folder'}"]
+            bad[sid] = [f"submitted/{sid}/{assignment} is {kind(folder) or 'not a folder'}"]
         elif problems := submission_problems(folder, sources):
             bad[sid] = problems
         else:

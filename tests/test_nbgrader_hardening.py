@@ -44,9 +44,9 @@ HONEST = {
 BROKEN = {
     "bad_deep_json": "not usable JSON (nested too deeply)",
     "bad_duplicate_grade_id": "duplicate grade_id 'sigmoid'",
-    "bad_fifo": "is a FIFO",
-    "bad_linked_folder": "submitted/bad_linked_folder is a symlink",
-    "bad_symlink": "is a symlink",
+    "bad_fifo": "is a named pipe (FIFO)",
+    "bad_linked_folder": "submitted/bad_linked_folder is a symbolic link",
+    "bad_symlink": "is a symbolic link",
 }
 
 
@@ -225,13 +225,13 @@ def test_a_grade_id_unknown_to_the_source_is_a_problem(submission):
 def test_a_notebook_over_the_size_limit_is_a_problem(submission):
     folder, _, _ = submission
     (folder / NOTEBOOK).write_bytes(b" " * (MAX_BYTES + 1))
-    assert submission_problems(folder, {NOTEBOOK: {}}) == [f"{NOTEBOOK} is larger than 20 MiB"]
+    assert submission_problems(folder, {NOTEBOOK: {}}) == [f"{NOTEBOOK} is 20.0 MiB, over the 20 MiB limit"]
 
 
 def test_a_fifo_beside_the_notebook_is_a_problem(submission):
     folder, _, check = submission
     os.mkfifo(folder / "data.csv")
-    assert check() == ["data.csv is a FIFO"]
+    assert check() == ["data.csv is a named pipe (FIFO)"]
 
 
 def test_an_unreadable_timestamp_is_a_problem(submission):
