@@ -7,17 +7,15 @@ at most.
 """
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
-import nbformat
 import pytest
 
 from checker.engine.run import grade_folder, load_results
-from checker.engine.sandbox import Limits, bwrap_available
+from checker.engine.sandbox import bwrap_available
 from checker.engine.scan import scan
 from engine_class import (FAST, HONEST, NOTEBOOK, RIGHT, SOURCE, WRONG_SIGMOID, exercise, make_course, total,
                           write_submission)

@@ -10,7 +10,6 @@ regular copy in site-packages rather than on the path from the repository.
 import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import venv
 from pathlib import Path

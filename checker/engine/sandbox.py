@@ -89,7 +89,7 @@ def isolation(use_bwrap: bool) -> str:
             if use_bwrap else "NO bubblewrap: the file system (checker included) and network are NOT isolated"]
     held.append("whole-sandbox CPU/memory/process watchdog" if watchdog.available()
                 else "NO /proc watchdog: limits hold per process only")
-    held.append(f"disk capped (tmpfs)" if use_bwrap else "disk capped per file only")
+    held.append("disk capped (tmpfs)" if use_bwrap else "disk capped per file only")
     held.append("own unprivileged uid" if _is_root() else "the instructor's uid")
     return "; ".join(held)
 
