@@ -21,7 +21,8 @@ mistake id to a one-line explanation and a hint.
 
 Modules: ``checker.reference`` (the math), ``checker.data`` (the shipped data sets),
 ``checker.exercises`` (case generators, mutants and judges), ``checker.running`` (calling learner
-code, guarded), ``checker.judge`` (verdicts from plain observations).
+code, guarded), ``checker.judge`` (verdicts, as plain data, from plain observations),
+``checker.messages`` (every learner-facing word: one catalogue per language, and the renderer).
 """
 from .exercises import EXERCISES
 from .grading import check, grade

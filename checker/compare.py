@@ -5,11 +5,10 @@ Every numpy function used here is bound when checker is imported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .snapshot import Snapshot
+from .snapshot import Snapshot, SnapshotKind
+from .verdict import Problem, ProblemKind as K, Text
 
 _abs, _isfinite, _isnan, _argmax = np.abs, np.isfinite, np.isnan, np.argmax
 _unravel, _where, _any, _all = np.unravel_index, np.where, np.any, np.all
@@ -19,31 +18,15 @@ STRICT = (1e-6, 1e-9)    # (rtol, atol) for a float64 computation
 FLOAT32 = (1e-4, 1e-6)   # the same computation done in float32
 
 
-@dataclass
-class Problem:
-    """What is wrong with one case. kind is a MISTAKES id or 'value' (values differ)."""
-
-    kind: str
-    detail: str = ""
-    path: str = ""
-    where: tuple | None = None
-    mistake: str | None = None   # a more precise MISTAKES id, when the problem itself tells
-    want: np.ndarray | None = None  # the expected and the learner's values of the item that
-    got: np.ndarray | None = None   # disagrees (for messages that may show them)
-
-
-def describe(snap: Snapshot) -> str:
-    if snap.kind == "sequence":
-        return f"a {snap.type_name} of {len(snap.items)} items"
-    if snap.kind == "array":
-        return f"an array of shape {snap.shape} and dtype {snap.dtype}"
-    if snap.kind == "scalar":
-        return f"a single number ({snap.type_name})"
-    return f"a {snap.type_name} object"
-
-
-def _label(path: str) -> str:
-    return f"{path}: " if path else ""
+def describe(snap: Snapshot) -> Text:
+    """What snap is (kind, type, shape, dtype), for messages."""
+    if snap.kind == SnapshotKind.SEQUENCE:
+        return Text("value.sequence", {"type": snap.type_name, "n": len(snap.items)})
+    if snap.kind == SnapshotKind.ARRAY:
+        return Text("value.array", {"shape": snap.shape, "dtype": snap.dtype})
+    if snap.kind == SnapshotKind.SCALAR:
+        return Text("value.scalar", {"type": snap.type_name})
+    return Text("value.other", {"type": snap.type_name})
 
 
 def close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.ndarray:
@@ -56,8 +39,8 @@ def close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.nda
 
 def compare(want, snap: Snapshot, tolerance=STRICT, path: str = "") -> Problem | None:
     """The first problem of snap against want, or None when they agree within tolerance."""
-    if snap.kind == "none":
-        return Problem("returned_none", f"{_label(path)}got None", path)
+    if snap.kind == SnapshotKind.NONE:
+        return Problem(K.RETURNED_NONE, path=path)
     if isinstance(want, (tuple, list)):
         return _compare_sequence(want, snap, tolerance, path)
     if isinstance(want, float):
@@ -66,13 +49,13 @@ def compare(want, snap: Snapshot, tolerance=STRICT, path: str = "") -> Problem |
 
 
 def _compare_sequence(want, snap, tolerance, path):
-    what = "a tuple" if isinstance(want, tuple) else "a list"
-    if snap.kind != "sequence":
-        return Problem("wrong_type", f"{_label(path)}expected {what} of {len(want)} items, "
-                       f"got {describe(snap)}", path)
+    is_tuple = isinstance(want, tuple)
+    if snap.kind != SnapshotKind.SEQUENCE:
+        return Problem(K.WRONG_TYPE, "expected_tuple" if is_tuple else "expected_list",
+                       {"n": len(want), "got": describe(snap)}, path)
     if len(snap.items) != len(want):
-        return Problem("wrong_shape", f"{_label(path)}expected {what} of {len(want)} items, "
-                       f"got {len(snap.items)}", path)
+        return Problem(K.WRONG_SHAPE, "tuple_length" if is_tuple else "list_length",
+                       {"n": len(want), "length": len(snap.items)}, path)
     names = getattr(want, "names", None)
     for i, (w, item) in enumerate(zip(want, snap.items)):
         sub = names[i] if names else f"{path}[{i}]"
@@ -84,7 +67,7 @@ def _compare_sequence(want, snap, tolerance, path):
 
 def number_value(snap):
     """The single number in snap (a scalar or a size-1 array), or None."""
-    if snap.values is None or snap.dtype == "bool" or snap.kind not in ("scalar", "array"):
+    if snap.values is None or snap.dtype == "bool" or snap.kind not in (SnapshotKind.SCALAR, SnapshotKind.ARRAY):
         return None
     if snap.values.size != 1:
         return None
@@ -94,23 +77,22 @@ def number_value(snap):
 def _compare_number(want, snap, tolerance, path):
     got = number_value(snap)
     if got is None:
-        return Problem("wrong_type", f"{_label(path)}expected a single number, got {describe(snap)}", path)
+        return Problem(K.WRONG_TYPE, "expected_number", {"got": describe(snap)}, path)
     return _compare_values(_asarray(want, dtype=_float64), _asarray(got, dtype=_float64), tolerance, path)
 
 
 def _compare_array(want, snap, tolerance, path):
-    if snap.kind != "array":
-        if snap.kind == "scalar" and want.shape == ():
+    if snap.kind != SnapshotKind.ARRAY:
+        if snap.kind == SnapshotKind.SCALAR and want.shape == ():
             return _compare_values(want, snap.values, tolerance, path)
-        hint = " (np.array(...) turns a list into an array)" if snap.kind == "sequence" else ""
-        return Problem("wrong_type", f"{_label(path)}expected a numpy array of shape {want.shape}, "
-                       f"got {describe(snap)}{hint}", path)
+        detail = "expected_array_not_list" if snap.kind == SnapshotKind.SEQUENCE else "expected_array"
+        return Problem(K.WRONG_TYPE, detail, {"shape": want.shape, "got": describe(snap)}, path)
     if snap.dtype[0] in "iu":
-        return Problem("integer_dtype", f"{_label(path)}your array has dtype {snap.dtype}", path)
+        return Problem(K.INTEGER_DTYPE, data={"dtype": snap.dtype}, path=path)
     if snap.values is None or snap.dtype == "bool":
-        return Problem("wrong_type", f"{_label(path)}expected an array of floats, got dtype {snap.dtype}", path)
+        return Problem(K.WRONG_TYPE, "expected_floats", {"dtype": snap.dtype}, path)
     if snap.shape != want.shape:
-        return Problem("wrong_shape", f"{_label(path)}expected shape {want.shape}, got {snap.shape}", path,
+        return Problem(K.WRONG_SHAPE, "shape", {"want_shape": want.shape, "got_shape": snap.shape}, path,
                        want=want, got=snap.values)
     return _compare_values(want, snap.values, tolerance, path)
 
@@ -122,13 +104,12 @@ def _compare_values(want, got, tolerance, path):
     bad_finite = ~_isfinite(got) & _isfinite(want)
     if _any(bad_finite):
         where = tuple(int(i) for i in _unravel(_argmax(bad_finite), got.shape)) if got.shape else None
-        return Problem("not_finite", f"{_label(path)}NaN or inf at index {where}", path, where,
-                       want=want, got=got)
+        return Problem(K.NOT_FINITE, "text" if where is None else "at", {}, path, where, want=want, got=got)
     with np.errstate(all="ignore"):
         err = _where(ok, 0.0, _abs(got - want))
     where = tuple(int(i) for i in _unravel(_argmax(err), got.shape)) if got.shape else None
-    return Problem("value", f"{_label(path)}largest difference {float(err.max()):.3g}"
-                   + (f" at index {where}" if where is not None else ""), path, where, want=want, got=got)
+    return Problem(K.VALUE, "text" if where is None else "at", {"difference": float(err.max())}, path, where,
+                   want=want, got=got)
 
 
 class Named(tuple):

@@ -7,40 +7,42 @@ import warnings
 
 from .exercises import EXERCISES, get_exercise
 from .judge import judge
+from .messages import render, text
 from .result import CheckResult
 from .running import observe_all
 from .seeds import CHECK_SEED, GRADE_SEED
+from .verdict import Text, Verdict
 
 
 
-def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None) -> CheckResult:
+def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None,
+              language: str = "en") -> CheckResult:
     exercise = get_exercise(exercise_id)
     if not callable(fn):
-        return judge_not_callable(exercise, fn)
+        return render(judge_not_callable(exercise, fn), reveal=reveal, language=language)
     cases = exercise.cases(seed)
     observations = observe_all(fn, [case.call_args() for case in cases], time_limit or exercise.time_limit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return judge(exercise, cases, observations, reveal=reveal)
+        return render(judge(exercise, cases, observations), reveal=reveal, language=language)
 
 
-def judge_not_callable(exercise, fn) -> CheckResult:
-    text = (f"✗ {exercise.id}: not right yet (0/{exercise.points} points)\n"
-            f"Pass your function itself, e.g. checker.check('{exercise.id}', {exercise.id}); "
-            f"got a {type(fn).__name__}, which cannot be called.")
-    return CheckResult(exercise.id, False, 0.0, float(exercise.points), "wrong_type", text,
-                       headline=text.splitlines()[0], explanation=text.splitlines()[1])
+def judge_not_callable(exercise, fn) -> Verdict:
+    return Verdict(exercise.id, False, 0.0, float(exercise.points), "wrong_type",
+                   explanation=Text("explanation.not_callable",
+                                    {"exercise": exercise.id, "type": type(fn).__name__}))
 
 
 def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | None = None,
-          show: bool = True) -> CheckResult:
+          show: bool = True, language: str = "en") -> CheckResult:
     """Check a learner's function for one exercise and show the verdict.
 
     In Jupyter the result is shown as a short rich block (pass or fail, the failing case with
     its inputs, the expected value and yours, and a hint for the diagnosed mistake); elsewhere
     it is printed. Never raises because of the learner's code. Exercise ids: checker.EXERCISES.
+    language: the messages' language (a catalogue in checker/messages).
     """
-    result = run_check(exercise_id, fn, seed=seed, reveal=True, time_limit=time_limit)
+    result = run_check(exercise_id, fn, seed=seed, reveal=True, time_limit=time_limit, language=language)
     if show:
         result.show()
     return result
@@ -59,17 +61,17 @@ GradeFailure.__name__ = GradeFailure.__qualname__ = "AssertionError"
 
 
 def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = None,
-          time_limit: float | None = None) -> None:
+          time_limit: float | None = None, language: str = "en") -> None:
     """For nbgrader test cells: the same check on hidden cases (visible=True: on the cases
     `check` shows). Raises AssertionError(message) when it fails; writes nothing to stderr;
     the message shows no expected values."""
     if seed is None:
         seed = CHECK_SEED if visible else GRADE_SEED
     with contextlib.redirect_stderr(io.StringIO()):
-        result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit)
+        result = run_check(exercise_id, fn, seed=seed, reveal=False, time_limit=time_limit, language=language)
     if not result.passed:
         raise GradeFailure(result.message)
-    print(f"✓ {exercise_id}: the visible cases pass" if visible else result.headline)
+    print(text("headline.visible_passed", language, exercise=exercise_id) if visible else result.headline)
 
 
 __all__ = ["check", "grade", "EXERCISES"]

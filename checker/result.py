@@ -1,7 +1,8 @@
-"""CheckResult: the verdict of one check, shown as rich HTML in Jupyter and as plain text elsewhere."""
+"""CheckResult: the rendered verdict of one check, shown as rich HTML in Jupyter and as plain text elsewhere.
+
+Its words are written by ``checker.messages.render``."""
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 
@@ -19,28 +20,14 @@ class CheckResult:
     hint: str = ""
     details: str = ""
     notes: list = field(default_factory=list)
+    html: str = field(default="", repr=False)   # the rich view, written by checker.messages
     _shown_in: object = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         return self.message
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.passed else "#cf222e"
-        background = "#f0fff4" if self.passed else "#fff5f5"
-        parts = [f'<div style="border-left:4px solid {colour};background:{background};'
-                 f'padding:6px 12px;margin:4px 0;font-family:sans-serif" class="checker-result">',
-                 f'<b style="color:{colour}">{html.escape(self.headline)}</b>']
-        if self.explanation:
-            parts.append(f"<div>{html.escape(self.explanation)}</div>")
-        if self.hint:
-            parts.append(f"<div><i>Hint:</i> {html.escape(self.hint)}</div>")
-        if self.details:
-            parts.append(f'<pre style="margin:4px 0;font-size:12px;background:transparent">'
-                         f"{html.escape(self.details)}</pre>")
-        for note in self.notes:
-            parts.append(f'<div style="color:#57606a"><i>Note:</i> {html.escape(note)}</div>')
-        parts.append("</div>")
-        return "\n".join(parts)
+        return self.html
 
     def _ipython_display_(self):
         # check() already displayed this result in the current cell; don't show it twice.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import snapshot
+from .snapshot import ErrorKind
 
 _array = np.array
 _array_equal = np.array_equal
@@ -40,7 +41,7 @@ class Observation:
     """What one call of the learner's function did, as plain data."""
 
     output: snapshot.Snapshot | None = None
-    error: str | None = None          # None, 'not_attempted', 'timeout' or 'exception'
+    error: ErrorKind | None = None    # None: it returned
     exception_type: str = ""
     exception_message: str = ""
     learner_traceback: str = ""       # only the learner's frames
@@ -154,7 +155,7 @@ def _call(fn, args: dict, observation: Observation):
         try:
             observation.output = snapshot.take(result)
         except Exception:  # e.g. an int too large for a float
-            observation.output = snapshot.Snapshot("other", type(result).__name__)
+            observation.output = snapshot.Snapshot(snapshot.SnapshotKind.OTHER, type(result).__name__)
     observation.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
 
 
@@ -179,11 +180,11 @@ def observe(fn, args: dict, time_limit: float = 5.0) -> Observation:
             else:
                 _call_in_thread(fn, passed, observation, time_limit, watch)
     except _TimeLimit:
-        observation.error = "timeout"
+        observation.error = ErrorKind.TIMEOUT
     except NotImplementedError:
-        observation.error = "not_attempted"
+        observation.error = ErrorKind.NOT_ATTEMPTED
     except BaseException as exc:  # the learner's code may raise anything, SystemExit included
-        observation.error = "exception"
+        observation.error = ErrorKind.EXCEPTION
         observation.exception_type = type(exc).__name__
         observation.exception_message = _safe_str(exc)
         observation.learner_traceback = learner_traceback(exc)
@@ -232,11 +233,11 @@ def observe_all(fn, arg_list: list, time_limit: float) -> list[Observation]:
     for args in arg_list:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            observations.append(Observation(error="timeout"))
+            observations.append(Observation(error=ErrorKind.TIMEOUT))
             continue
         obs = observe(fn, args, time_limit=remaining)
         observations.append(obs)
-        if obs.error in ("not_attempted", "timeout") or obs.used_reference:
+        if obs.error in (ErrorKind.NOT_ATTEMPTED, ErrorKind.TIMEOUT) or obs.used_reference:
             observations.extend(Observation(error=obs.error, used_reference=obs.used_reference)
                                 for _ in arg_list[len(observations):])
             break

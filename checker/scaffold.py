@@ -5,6 +5,7 @@ module of checker/reference/, named ID):
 - checker/exercises/ID.py: the exercise, registered by its class (cases drawn for each
   argument of the reference, no mutants yet);
 - tests/test_exercise_ID.py: the learner-style tests, as failing placeholders to fill in;
+- the exercise's summary (the reference's first docstring line) in the message catalogue;
 - five cells at the end of notebooks/ASSIGNMENT/NAME.ipynb, with nbgrader metadata: the
   statement, the answer cell (the reference's body as the solution), the self-check, the
   autograder test worth N points, and the common-mistakes note;
@@ -30,6 +31,7 @@ EXERCISE = '''"""Exercise {id}: {summary}"""
 from __future__ import annotations
 
 from ..reference.{module} import {id} as reference_{id}
+from ..verdict import Text
 from .base import Case, Exercise, Mutant
 
 
@@ -39,7 +41,6 @@ class {cls}(Exercise):
     reference = staticmethod(reference_{id})
     points = {points}
     signature = "{id}({params})"
-    summary = "{summary}"
 
     def make_cases(self, rng):
         # TODO: inputs that exercise the formula (shapes, edge values); labels are shown to learners
@@ -139,19 +140,22 @@ def new_exercise(exercise_id: str, notebook: str, points: int = 1, root: Path = 
     params = list(inspect.signature(fn).parameters)
     summary = (fn.__doc__ or exercise_id).strip().splitlines()[0].replace('"', "'")
     cases = "".join(f'            Case({{{", ".join(f"{p!r}: rng.normal(0, 1, size={shape})" for p in params)}}}, '
-                    f'"{", ".join(f"{p} of shape {shape}" for p in params)}"),\n'
+                    f'Text("case.shape_of", {{"name": "{params[0]}", "shape": {shape}}})),\n'
                     for shape in ("(4,)", "(3, 5)", "(1, 1)"))
     exercise_path.write_text(EXERCISE.format(id=exercise_id, cls=_class_name(exercise_id), notebook=notebook,
                                              points=points, params=", ".join(params), summary=summary, cases=cases,
                                              module=fn.__module__.rsplit(".", 1)[1]))
     test_path.write_text(TESTS.format(id=exercise_id))
+    catalogue = root / "checker" / "messages" / "en.toml"
+    with open(catalogue, "a", encoding="utf-8") as f:   # the words shown when a check passes
+        f.write(f'\n[exercise.{exercise_id}]\nsummary = "{summary.replace("{", "{{").replace("}", "}}")}"\n')
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.extend(_cells(exercise_id, points, params, _solution(fn)))
     nbformat.write(nb, nb_path)
     readme = root / "README.md"
     if readme.is_file():
         readme.write_text(_readme_with(readme.read_text(), notebook.split("/")[1], exercise_id, points))
-    return [exercise_path, test_path, nb_path, readme]
+    return [exercise_path, test_path, catalogue, nb_path, readme]
 
 
 def _readme_with(text: str, name: str, exercise_id: str, points: int) -> str:

@@ -10,6 +10,7 @@ functions used here and in the judges are bound when checker is imported, so a l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
@@ -23,16 +24,34 @@ _int_value = int.__index__
 MAX_ITEMS = 64  # longest sequence copied (lists of layer gradients are far shorter)
 
 
+class SnapshotKind(str, Enum):
+    """What a learner's function returned. str-valued: equal to its name, and JSON-ready."""
+
+    ARRAY = "array"
+    SCALAR = "scalar"
+    NONE = "none"
+    SEQUENCE = "sequence"
+    OTHER = "other"
+
+
+class ErrorKind(str, Enum):
+    """How a call of the learner's function failed (an Observation's error; None: it returned)."""
+
+    NOT_ATTEMPTED = "not_attempted"
+    TIMEOUT = "timeout"
+    EXCEPTION = "exception"
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """kind: 'array', 'scalar', 'none', 'sequence' or 'other'.
+    """kind: a SnapshotKind ('array', 'scalar', 'none', 'sequence' or 'other').
 
     type_name: the Python type of the returned value; dtype: its numpy dtype ('float', 'int'
     for Python numbers); values: a plain float64 copy for 'array' and 'scalar' (None when it has
     no real numeric values); items: the element snapshots of a list or tuple.
     """
 
-    kind: str
+    kind: SnapshotKind
     type_name: str
     dtype: str | None = None
     values: np.ndarray | None = None
@@ -43,7 +62,7 @@ class Snapshot:
         return None if self.values is None else self.values.shape
 
     def is_float32(self) -> bool:
-        if self.kind == "sequence":
+        if self.kind == SnapshotKind.SEQUENCE:
             return any(item.is_float32() for item in self.items)
         return self.dtype in ("float32", "float16")
 
@@ -59,19 +78,19 @@ def take(value, depth: int = 0) -> Snapshot:
     cls = type(value)  # type() cannot be faked the way isinstance can (through __class__)
     type_name = cls.__name__
     if value is None:
-        return Snapshot("none", "NoneType")
+        return Snapshot(SnapshotKind.NONE, "NoneType")
     if issubclass(cls, bool):
-        return Snapshot("other", type_name)
+        return Snapshot(SnapshotKind.OTHER, type_name)
     if issubclass(cls, _ndarray):
         raw = _array(value, copy=True, subok=False)  # the real buffer, whatever the subclass says
-        return Snapshot("array", type_name, str(raw.dtype), _plain_float64(raw))
+        return Snapshot(SnapshotKind.ARRAY, type_name, str(raw.dtype), _plain_float64(raw))
     if issubclass(cls, _generic):
         raw = _array(value, copy=True, subok=False)
-        return Snapshot("scalar", type_name, str(raw.dtype), _plain_float64(raw))
+        return Snapshot(SnapshotKind.SCALAR, type_name, str(raw.dtype), _plain_float64(raw))
     if issubclass(cls, float):
-        return Snapshot("scalar", type_name, "float", _array(_float_value(value), dtype=_float64))
+        return Snapshot(SnapshotKind.SCALAR, type_name, "float", _array(_float_value(value), dtype=_float64))
     if issubclass(cls, int):
-        return Snapshot("scalar", type_name, "int", _array(_int_value(value), dtype=_float64))
+        return Snapshot(SnapshotKind.SCALAR, type_name, "int", _array(_int_value(value), dtype=_float64))
     if issubclass(cls, (list, tuple)) and depth < 2:
         iterate = list.__iter__ if issubclass(cls, list) else tuple.__iter__
         items = []
@@ -80,7 +99,7 @@ def take(value, depth: int = 0) -> Snapshot:
                 break
             items.append(take(item, depth + 1))
         items = tuple(items)
-        return Snapshot("sequence", type_name, items=items)
+        return Snapshot(SnapshotKind.SEQUENCE, type_name, items=items)
     # Anything else (a pandas Series, a generator, an object with __array__ or __float__) is
     # reported by its type name; none of its methods is called.
-    return Snapshot("other", type_name)
+    return Snapshot(SnapshotKind.OTHER, type_name)

@@ -12,6 +12,7 @@ from checker.engine.secret import SECRET_FILE, course_secret, student_seed
 from checker.exercises import REGISTRY
 from checker.grading import CHECK_SEED, GRADE_SEED
 from checker.judge import judge
+from checker.messages import render
 from checker.running import Observation
 from checker.snapshot import take
 
@@ -55,7 +56,7 @@ def test_a_scale_failure_in_hidden_cases_shows_no_hidden_figure():
         d = np.linalg.norm(a) + np.linalg.norm(b)
         return 0.0 if d == 0 else float(np.linalg.norm(a - b) / d * (1 + abs(a).sum()) ** 0.01)
     observations = [Observation(output=take(scale_dependent(**c.args))) for c in cases]
-    result = judge(ex, cases, observations, reveal=False)
+    result = render(judge(ex, cases, observations), reveal=False)
     assert not result.passed
     assert "scale" in result.message
     assert not any(ch.isdigit() for ch in result.message.split("Problem:")[-1])

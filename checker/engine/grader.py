@@ -19,6 +19,7 @@ import nbformat
 from ..exercises import REGISTRY
 from ..seeds import CHECK_SEED
 from ..judge import judge
+from .. import messages
 from . import sandbox, wire
 from .extract import BadSubmission, build_program, graded_exercises, parse_notebook
 from .scan import scan
@@ -55,8 +56,8 @@ def _not_graded(task: Task, why: str, isolation: str = "") -> dict:
         except Exception:  # the course's own notebook is broken: the reason says what failed
             exercises = {}
         for exercise, points in exercises.items():
-            rows.append(_row(name, exercise, 0, points, None, f"✗ {exercise}: not graded: the grading "
-                             "system failed, not your code; your instructor has been told", NOT_GRADED))
+            rows.append(_row(name, exercise, 0, points, None,
+                             messages.text("engine.not_graded", exercise=exercise), NOT_GRADED))
     return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": [],
             "problems": list(task.problems), "isolation": isolation, "not_graded": why}
 
@@ -65,21 +66,21 @@ def _grade(task: Task, limits: sandbox.Limits) -> dict:
     rows, flags, problems = [], [], list(task.problems)
     planned, notebooks, cases, reference_users = [], [], {}, set()
     for extra in sorted(set(task.files) - set(task.sources)):
-        problems.append(f"unexpected file {extra[:100]} (renamed?); it was not graded")
+        problems.append(messages.text("engine.unexpected_file", name=extra[:100]))
     for name in sorted(task.sources):
         source = nbformat.reads(task.sources[name], as_version=4)
         exercises = graded_exercises(source)
         data = task.files.get(name)
         if data is None or isinstance(data, str):
-            why = f"{name} is missing (it was not submitted)" if data is None else data
+            why = messages.text("engine.missing", notebook=name) if data is None else data
             problems.append(why)
-            rows += [_row(name, ex, 0, pts, None, f"✗ {ex}: {why} (0 points)") for ex, pts in exercises.items()]
+            rows += [_zero(name, ex, pts, why) for ex, pts in exercises.items()]
             continue
         try:
             built = build_program(source, parse_notebook(data, name))
         except BadSubmission as exc:
             problems.append(str(exc))
-            rows += [_row(name, ex, 0, pts, None, f"✗ {ex}: {exc} (0 points)") for ex, pts in exercises.items()]
+            rows += [_zero(name, ex, pts, str(exc)) for ex, pts in exercises.items()]
             continue
         problems += [f"{name}: {p}" for p in built.problems]
         for label, src in built.learner_cells:
@@ -101,7 +102,7 @@ def _grade(task: Task, limits: sandbox.Limits) -> dict:
             return {**_not_graded(task, f"the sandbox did not start: {run.ended}" + (f" ({log})" if log else ""),
                                   run.isolation), "flags": flags}
         if run.ended:
-            problems.append(f"your program was stopped: {run.ended}")
+            problems.append(messages.text("engine.stopped", ended=run.ended))
     observed, cell_errors = _collect(run.messages if run else [])
     budget = [limits.report_bytes]
     for name, exercises in planned:
@@ -139,18 +140,22 @@ def _row(notebook, exercise, score, max_score, mistake, message, status="graded"
             "mistake": mistake, "message": message, "status": status}
 
 
+def _zero(notebook, exercise, points, why: str) -> dict:
+    return _row(notebook, exercise, 0, points, None, messages.text("engine.zero", exercise=exercise, why=why))
+
+
 def _verdict(notebook, exercise, points, groups, message, cell_errors, ended, budget, used_reference) -> dict:
     if used_reference:
         return _row(notebook, exercise, 0, points, "uses_reference",
-                    f"✗ {exercise}: your answer imports or calls checker's reference implementation (0 points).")
+                    messages.text("engine.uses_reference", exercise=exercise))
     if message is None:
-        why = f"your program was stopped before the autograder cell of {exercise}: {ended}" if ended else \
-            f"the autograder cell of {exercise} was never reached"
-        return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: {why} (0 points)")
+        why = messages.text("engine.stopped_before", exercise=exercise, ended=ended) if ended else \
+            messages.text("engine.never_reached", exercise=exercise)
+        return _zero(notebook, exercise, points, why)
     if "observations" not in message:
-        errors = "; ".join(cell_errors[:3])
-        return _row(notebook, exercise, 0, points, None, f"✗ {exercise}: your notebook does not define "
-                    f"{exercise}() at its autograder cell" + (f" (errors: {errors})" if errors else "") + " (0 points)")
+        why = (messages.text("engine.not_defined_errors", exercise=exercise, errors=cell_errors[:3]) if cell_errors
+               else messages.text("engine.not_defined", exercise=exercise))
+        return _zero(notebook, exercise, points, why)
     visible, hidden = groups
     try:
         raw = message["observations"]
@@ -158,10 +163,9 @@ def _verdict(notebook, exercise, points, groups, message, cell_errors, ended, bu
             raise wire.WireError("wrong number of observations")
         observations = [wire.decode_observation(o, budget) for o in raw]
     except (wire.WireError, RecursionError) as exc:
-        return _row(notebook, exercise, 0, points, None,
-                    f"✗ {exercise}: your program's report for this exercise was unusable ({exc}): something in "
-                    "your code interfered with the grader (0 points)")
-    verdict = judge(REGISTRY[exercise], visible, observations[:len(visible)], reveal=False)
+        return _zero(notebook, exercise, points, messages.text("engine.unusable", why=str(exc)))
+    verdict = judge(REGISTRY[exercise], visible, observations[:len(visible)])
     if verdict.passed:
-        verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):], reveal=False)
-    return _row(notebook, exercise, points if verdict.passed else 0, points, verdict.mistake, verdict.message)
+        verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):])
+    return _row(notebook, exercise, points if verdict.passed else 0, points, verdict.mistake,
+                messages.render(verdict, reveal=False).message)

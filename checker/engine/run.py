@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import messages
 from . import files, sandbox
 from .grader import Task, _not_graded, grade
 from .secret import course_secret, student_seed
@@ -250,18 +251,17 @@ def write_reports(out: Path, course: Path, results: list | None = None) -> None:
                 writer.writerow([r["student"], r["assignment"], row["notebook"], row["exercise"],
                                  row["score"], row["max_score"], row["mistake"] or "", row.get("status", "graded")])
     for r in results:
-        lines = [f"Feedback for {r['student']}, assignment {r['assignment']}", ""]
-        total = sum(row["score"] for row in r["exercises"])
-        lines.append(f"Score: {total:g} / {sum(row['max_score'] for row in r['exercises']):g}\n")
+        lines = [messages.text("feedback.title", student=r["student"], assignment=r["assignment"]), ""]
+        lines.append(messages.text("feedback.score", score=sum(row["score"] for row in r["exercises"]),
+                                   max_score=sum(row["max_score"] for row in r["exercises"])) + "\n")
         if r.get("not_graded"):
-            lines += ["This submission could not be graded, for a reason outside your code; "
-                      "your instructor has been told.", ""]
+            lines += [messages.text("feedback.not_graded"), ""]
         for row in r["exercises"]:
             lines += [f"[{row['notebook']}] {row['message']}", ""]
         if r["problems"]:
-            lines += ["Problems with the submission:"] + [f"- {p}" for p in r["problems"]] + [""]
+            lines += [messages.text("feedback.problems")] + [f"- {p}" for p in r["problems"]] + [""]
         if r["flags"]:
-            lines += ["Code flagged for a person to look at (not penalised):"] + [f"- {f}" for f in r["flags"]]
+            lines += [messages.text("feedback.flags")] + [f"- {f}" for f in r["flags"]]
         write_atomically(out / "feedback" / r["student"] / f"{r['assignment']}.txt", "\n".join(lines) + "\n")
     gradebook = course / "gradebook.db"
     if gradebook.exists():

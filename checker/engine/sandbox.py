@@ -296,13 +296,14 @@ def _parse(report: bytes) -> tuple[list, str]:
     """The well-formed messages, up to the first malformed line; and what was wrong with it."""
     messages = []
     lines = report.split(b"\n", MAX_MESSAGES)
-    if len(lines) > MAX_MESSAGES:
-        return [], f"its report had more than {MAX_MESSAGES} lines"
-    for line in lines[:-1]:
+    too_many = len(lines) > MAX_MESSAGES
+    for line in lines[:MAX_MESSAGES if too_many else -1]:
         try:
             messages.append(wire.parse_line(line))
         except wire.WireError as exc:
             return messages, f"its report was damaged ({exc})"
+    if too_many:   # the first lines (the hello among them) still count
+        return messages, f"its report had more than {MAX_MESSAGES} lines"
     return messages, ("its report ended mid-line" if lines[-1] else "")
 
 

@@ -26,8 +26,8 @@ PROTOCOL = 2
 MAX_DEPTH = 4             # snapshot nesting: a list of arrays inside a tuple is depth 2
 MAX_ITEMS = 64
 MAX_NDIM = 8
-SNAPSHOT_KINDS = ("array", "scalar", "none", "sequence", "other")
-ERROR_KINDS = (None, "not_attempted", "timeout", "exception")
+SNAPSHOT_KINDS = ("array", "scalar", "none", "sequence", "other")   # snapshot.SnapshotKind's values
+ERROR_KINDS = (None, "not_attempted", "timeout", "exception")        # None and snapshot.ErrorKind's
 CASE_DTYPES = ("<f8", "<f4", "<i8", "|b1")
 
 
@@ -152,7 +152,7 @@ def _text(value, limit: int) -> str:
 
 def decode_snapshot(document, budget: list, depth: int = 0):
     """A Snapshot rebuilt from checked plain data (its values float64 arrays only)."""
-    from ..snapshot import Snapshot
+    from ..snapshot import Snapshot, SnapshotKind
 
     if document is None:
         return None
@@ -172,11 +172,12 @@ def decode_snapshot(document, budget: list, depth: int = 0):
     decoded = tuple(decode_snapshot(item, budget, depth + 1) for item in items)
     if any(item is None for item in decoded):
         raise WireError("a snapshot item is missing")
-    return Snapshot(kind, _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded)
+    return Snapshot(SnapshotKind(kind), _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded)
 
 
 def decode_observation(document, budget: list):
     from ..running import Observation
+    from ..snapshot import ErrorKind
 
     if not isinstance(document, dict):
         raise WireError("an observation must be an object")
@@ -188,6 +189,7 @@ def decode_observation(document, budget: list):
         fields[name] = _text(value, 4000) if isinstance(value, str) else value
     if fields["error"] not in ERROR_KINDS:
         raise WireError("unknown error kind")
+    fields["error"] = None if fields["error"] is None else ErrorKind(fields["error"])
     if not all(isinstance(m, str) for m in fields["modified_inputs"]) or \
             not all(isinstance(w, str) for w in fields["warnings"]):
         raise WireError("observation lists must hold text")

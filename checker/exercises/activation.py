@@ -4,7 +4,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import reference as ref
+from ..verdict import Text
 from .base import Case, Exercise, Mutant, shape_text, spread_activations
+
+
+def shape_of(name, a) -> Text:
+    return Text("case.shape_of", {"name": name, "shape": np.shape(a)})
+
+
+def batch(N, K, one_hot=False) -> Text:
+    """'N = 3 examples, K = 4 outputs' (one-hot targets)."""
+    return Text("case.batch_one_hot" if one_hot else "case.batch", {
+        "examples": Text("count.examples", {"n": N}), "outputs": Text("count.outputs", {"n": K})})
 
 
 class Sigmoid(Exercise):
@@ -13,15 +24,11 @@ class Sigmoid(Exercise):
     reference = staticmethod(ref.sigmoid)
     points = 1
     signature = "sigmoid(z)"
-    summary = "σ(z) = 1 / (1 + e^(−z))"
 
     def make_cases(self, rng):
-        return [
-            Case({"z": rng.normal(0, 2, size=5)}, "z of shape (5,)"),
-            Case({"z": rng.normal(0, 3, size=(3, 4))}, "z of shape (3, 4)"),
-            Case({"z": rng.normal(0, 1, size=(1, 1))}, "z of shape (1, 1)"),
-            Case({"z": np.array([-1e4, -800.0, -40.0, 0.0, 40.0, 800.0, 1e4])}, "large |z|, up to 1e4"),
-        ]
+        cases = [Case({"z": z}, shape_of("z", z)) for z in
+                 [rng.normal(0, 2, size=5), rng.normal(0, 3, size=(3, 4)), rng.normal(0, 1, size=(1, 1))]]
+        return cases + [Case({"z": np.array([-1e4, -800.0, -40.0, 0.0, 40.0, 800.0, 1e4])}, Text("case.large_z"))]
 
     @property
     def mutants(self):
@@ -38,15 +45,11 @@ class SigmoidDerivative(Exercise):
     reference = staticmethod(ref.sigmoid_derivative)
     points = 1
     signature = "sigmoid_derivative(o)"
-    summary = "σ′ = o ⊙ (1 − o), with o = σ(z)"
 
     def make_cases(self, rng):
-        return [
-            Case({"o": spread_activations(rng, 4)}, "o of shape (4,)"),
-            Case({"o": spread_activations(rng, (3, 5))}, "o of shape (3, 5)"),
-            Case({"o": spread_activations(rng, (1, 1))}, "o of shape (1, 1)"),
-            Case({"o": np.array([0.0, 1e-9, 0.5, 1 - 1e-9, 1.0])}, "o at the ends of (0, 1)"),
-        ]
+        cases = [Case({"o": o}, shape_of("o", o)) for o in
+                 [spread_activations(rng, 4), spread_activations(rng, (3, 5)), spread_activations(rng, (1, 1))]]
+        return cases + [Case({"o": np.array([0.0, 1e-9, 0.5, 1 - 1e-9, 1.0])}, Text("case.o_at_the_ends"))]
 
     @property
     def mutants(self):
@@ -64,19 +67,17 @@ class MSELoss(Exercise):
     reference = staticmethod(ref.mse_loss)
     points = 1
     signature = "mse_loss(o, t)"
-    summary = "L = (1/N) Σ_n ½ Σ_k (o_nk − t_nk)²"
 
     def make_cases(self, rng):
         cases = []
         for N, K in [(1, 3), (4, 2), (10, 5), (3, 1)]:
             o = spread_activations(rng, (N, K))
             t = rng.uniform(0.05, 0.95, size=(N, K))  # soft targets
-            label = f"N = {N} example{'s' * (N != 1)}, K = {K} output{'s' * (K != 1)}"
-            cases.append(Case({"o": o, "t": t}, label, info={"N": N}))
+            cases.append(Case({"o": o, "t": t}, batch(N, K), info={"N": N}))
         return cases
 
     def describe(self, case):
-        return f"{case.label} (o and t of shape {shape_text(case.args['o'])})"
+        return Text("case.o_and_t_shape", {"case": case.label, "shape": shape_text(case.args["o"])})
 
     @property
     def mutants(self):
@@ -87,7 +88,7 @@ class MSELoss(Exercise):
             Mutant("missing_1_over_N", lambda o, t: 0.5 * np.sum((o - t) ** 2)),
             Mutant("extra_1_over_N", lambda o, t: 0.5 * np.sum((o - t) ** 2) / n(o) ** 2),
             Mutant("mse_mean_over_outputs", lambda o, t: 0.5 * np.mean((o - t) ** 2)),
-            Mutant("mse_mean_over_outputs", lambda o, t: np.mean((o - t) ** 2), "(And the ½ was dropped.)"),
+            Mutant("mse_mean_over_outputs", lambda o, t: np.mean((o - t) ** 2), "half_dropped"),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(o - t) / n(o)),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(np.abs(o - t)) / n(o)),
         ]

@@ -6,6 +6,7 @@ An Exercise subclass supplies
 - ``mutants``: known wrong implementations, each tagged with a MISTAKES id, for diagnosis;
 - optionally ``extra_problem(case, snap)``: a check that does not use the reference
   (numerical gradients, properties), and ``describe(case)`` for messages.
+Labels and details are catalogue keys with fields (``checker.verdict.Text``), never words.
 Learner code never runs here: it only maps a case's inputs to outputs (``checker.running``).
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compare import Problem
+from ..assess import assess_case
+from ..verdict import Problem, Text
 
 
 DECLARED: list = []   # every Exercise subclass with an id, in the order its module declares it
@@ -28,7 +30,7 @@ class Case:
     signature; learner functions receive them positionally, mutants by name."""
 
     args: dict
-    label: str = ""
+    label: Text = Text("")     # a catalogue key under [case] and its fields
     shown: bool = True      # may the check show this case's input values to the learner?
     info: dict = field(default_factory=dict)  # judge-only facts, e.g. the batch size N
 
@@ -41,7 +43,8 @@ class Case:
 class Mutant:
     mistake: str
     fn: object            # fn(**case.args) -> output, like the learner's function
-    detail: str = ""      # added to the message when this mutant is the diagnosis
+    detail: str = ""      # a key under [mutant]: words added when this mutant is the diagnosis
+    data: dict = field(default_factory=dict)   # the fields of that template
 
 
 class Exercise:
@@ -55,7 +58,6 @@ class Exercise:
     reference = None
     points: int = 1
     signature: str = ""
-    summary: str = ""            # one line: what the function computes, in the course's notation
     time_limit: float = 5.0      # seconds for the whole check
 
     def make_cases(self, rng: np.random.Generator) -> list[Case]:
@@ -82,19 +84,19 @@ class Exercise:
         """Mutants whose parameters are estimated from the learner's outputs (default: none)."""
         return []
 
-    def assess(self, cases, observations, wants, assess_one):
+    def assess(self, cases, observations, wants):
         """(problem or None, passed only at float32 tolerance) for every case. By default each
-        case is judged alone by assess_one (agreement with the reference, then extra_problem)."""
-        return [assess_one(self, c, o, w) for c, o, w in zip(cases, observations, wants)]
+        case is judged alone (agreement with the reference, then extra_problem)."""
+        return [assess_case(self, c, o, w) for c, o, w in zip(cases, observations, wants)]
 
-    def explain(self, case: Case, snap) -> str:
-        """Extra words for a failing case (e.g. which tensor is wrong); '' for none."""
-        return ""
+    def explain(self, case: Case, snap) -> Text | None:
+        """More about a failing case (e.g. which tensor is wrong); None for nothing."""
+        return None
 
     def batch_size(self, case: Case) -> int | None:
         return case.info.get("N")
 
-    def describe(self, case: Case) -> str:
+    def describe(self, case: Case) -> Text:
         return case.label
 
     def cases(self, seed: int) -> list[Case]:

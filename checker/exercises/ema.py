@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..compare import NamedList
+from ..verdict import Text
 from .base import Case, Exercise, Mutant
 
 # (T, β, vector-valued?) — edge cases: β = 0, β close to 1, T = 1
@@ -22,8 +23,8 @@ def ema_cases(rng):
     cases = []
     for T, beta, vector in EMA_CASES:
         thetas = _series(rng, T, vector)
-        what = f"thetas of shape {thetas.shape}"
-        cases.append(Case({"thetas": thetas, "beta": beta}, f"T = {T}, β = {beta}, {what}",
+        label = Text("case.ema", {"T": T, "beta": beta, "shape": thetas.shape})
+        cases.append(Case({"thetas": thetas, "beta": beta}, label,
                           shown=T <= 6, info={"T": T}))
     return cases
 
@@ -73,7 +74,6 @@ class EMA(Exercise):
     reference = staticmethod(ref.ema)
     points = 2
     signature = "ema(thetas, beta)"
-    summary = "v_t = β v_{t−1} + (1 − β) θ_t from v_0 = 0"
 
     def make_cases(self, rng):
         return ema_cases(rng)
@@ -96,7 +96,6 @@ class EMABiasCorrected(Exercise):
     reference = staticmethod(ref.ema_bias_corrected)
     points = 2
     signature = "ema_bias_corrected(thetas, beta)"
-    summary = "v̂_t = v_t / (1 − β^t)"
 
     def make_cases(self, rng):
         return ema_cases(rng)
@@ -111,7 +110,7 @@ class EMABiasCorrected(Exercise):
             Mutant("missing_bias_correction", lambda thetas, beta: ref.ema(thetas, beta)),
             Mutant("v0_is_theta1", lambda thetas, beta: _v0_is_theta1(thetas, beta, True)),
             Mutant("v0_is_theta1", lambda thetas, beta: _v0_is_theta1(thetas, beta, False),
-                   "(Starting from θ_1 there is no start-up bias, but the exercise's v_0 is 0.)"),
+                   "no_start_up_bias"),
             Mutant("t_from_zero", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta ** (t - 1)))),
             Mutant("t_off_by_one", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta ** (t + 1)))),
             Mutant("corrected_fed_back", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta ** t), feed_back=True)),
@@ -131,7 +130,6 @@ class EMAUpdate(Exercise):
     reference = staticmethod(ref.ema_update)
     points = 1
     signature = "ema_update(shadow, params, beta) -> new shadow list"
-    summary = "new shadow = β · shadow + (1 − β) · params, for each array"
 
     def make_cases(self, rng):
         cases = []
@@ -140,7 +138,7 @@ class EMAUpdate(Exercise):
             shadow = [rng.normal(0, 1, size=s) for s in shapes]
             params = [rng.normal(0, 1, size=s) for s in shapes]
             cases.append(Case({"shadow": shadow, "params": params, "beta": beta},
-                              f"{len(shapes)} arrays of shapes {', '.join(map(str, shapes))}, β = {beta}"))
+                              Text("case.ema_update", {"n": len(shapes), "shapes": shapes, "beta": beta})))
         return cases
 
     def expected(self, case):

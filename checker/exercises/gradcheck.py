@@ -10,11 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import reference as ref
-from ..compare import Problem, describe, number_value
+from ..assess import assess_case, inputs_modified
+from ..compare import describe, number_value
+from ..verdict import Problem, ProblemKind as K, Text
 from .base import Case, Exercise, Mutant
 
 
 from .testfunctions import GRADIENTS, bumps, cubes, curved
+
+FORMULAS = {curved: "Σ sin(x)·x² + x_first·x_last", bumps: "Σ exp(x/2)/(1 + x²)", cubes: "Σ x³"}
 
 
 class NumericalGradient(Exercise):
@@ -23,17 +27,15 @@ class NumericalGradient(Exercise):
     reference = staticmethod(ref.numerical_gradient)
     points = 2
     signature = "numerical_gradient(f, x, eps=1e-5)"
-    summary = "central differences (f(x + ε e_i) − f(x − ε e_i)) / 2ε"
 
     def make_cases(self, rng):
-        return [
-            Case({"f": curved, "x": rng.normal(0, 1, size=4)}, "f = Σ sin(x)·x² + x_first·x_last, x of shape (4,)"),
-            Case({"f": curved, "x": rng.normal(0, 1, size=(2, 3))}, "f = Σ sin(x)·x² + x_first·x_last, x of shape (2, 3)"),
-            Case({"f": bumps, "x": rng.normal(0, 1, size=3)}, "f = Σ exp(x/2)/(1 + x²), x of shape (3,)"),
-            Case({"f": cubes, "x": rng.normal(0, 1, size=3), "eps": 1e-2},
-                 "f = Σ x³, x of shape (3,), eps = 1e-2"),
-            Case({"f": bumps, "x": rng.normal(0, 1, size=1)}, "f = Σ exp(x/2)/(1 + x²), x of shape (1,)"),
-        ]
+        def case(f, x, **eps):
+            label = Text("case.function_of_x_eps" if eps else "case.function_of_x",
+                         {"f": FORMULAS[f], "shape": x.shape, "eps": "1e-2"})
+            return Case({"f": f, "x": x, **eps}, label)
+        return [case(curved, rng.normal(0, 1, size=4)), case(curved, rng.normal(0, 1, size=(2, 3))),
+                case(bumps, rng.normal(0, 1, size=3)), case(cubes, rng.normal(0, 1, size=3), eps=1e-2),
+                case(bumps, rng.normal(0, 1, size=1))]
 
     def extra_problem(self, case, snap):
         """Agreeing with the reference is not enough: also agree with the exact derivative."""
@@ -44,11 +46,8 @@ class NumericalGradient(Exercise):
         # and float32 storage of the result (half an ulp, 6e-8 relative).
         allowed = 4 * eps ** 2 + 1e-7 + (4e-7 * np.abs(exact) if snap.is_float32() else 0.0)
         if np.any(error > allowed):
-            detail = f"off from the exact derivative by {float(error.max()):.2g}"
-            if snap.is_float32():
-                detail += ("; in float32, f(x + ε) − f(x − ε) keeps only a few digits, "
-                           "so compute the differences in float64")
-            return Problem("property", detail)
+            detail = "exact_derivative_float32" if snap.is_float32() else "exact_derivative"
+            return Problem(K.PROPERTY, detail, {"error": float(error.max())})
         return None
 
     @property
@@ -87,8 +86,7 @@ class NumericalGradient(Exercise):
             Mutant("forward_difference", backward),
             Mutant("central_difference_missing_2", lambda f, x, eps=1e-5: 2 * ref.numerical_gradient(f, x, eps)),
             Mutant("difference_reversed", lambda f, x, eps=1e-5: -ref.numerical_gradient(f, x, eps)),
-            Mutant("input_modified", never_restored, "(x was left perturbed after each step: put x[i] "
-                   "back to its old value after the two evaluations.)"),
+            Mutant("input_modified", never_restored, "x_left_perturbed"),
             Mutant("perturbs_all_elements", all_at_once),
             Mutant("eps_ignored", ignores_eps),
         ]
@@ -100,7 +98,6 @@ class RelativeError(Exercise):
     reference = staticmethod(ref.relative_error)
     points = 1
     signature = "relative_error(a, b)"
-    summary = "a scale-free, norm-based relative error, 0 when a and b are both zero"
 
     def make_cases(self, rng):
         a = rng.normal(0, 1, size=6)
@@ -108,31 +105,32 @@ class RelativeError(Exercise):
         swapped = a.copy()
         swapped[[0, 1]] = swapped[[1, 0]]
         far = rng.normal(0, 1, size=(2, 3))
+        def case(a, b, label, role, **fields):
+            return Case({"a": a, "b": b}, Text(f"case.{label}", fields), info={"role": role})
         return [
-            Case({"a": a, "b": b}, "a and b close", info={"role": "typical"}),
-            Case({"a": 1e-6 * a, "b": 1e-6 * b}, "the same a and b scaled by 1e-6", info={"role": "scaled"}),
-            Case({"a": 1e6 * a, "b": 1e6 * b}, "the same a and b scaled by 1e6", info={"role": "scaled"}),
-            Case({"a": a, "b": a.copy()}, "a equal to b", info={"role": "equal"}),
-            Case({"a": np.zeros(3), "b": np.zeros(3)}, "a and b both zero", info={"role": "zeros"}),
-            Case({"a": a, "b": np.zeros(6)}, "b zero, a not", info={"role": "one_zero"}),
-            Case({"a": np.zeros(6), "b": b}, "a zero, b not", info={"role": "one_zero"}),
-            Case({"a": a, "b": swapped}, "b is a with two entries swapped", info={"role": "typical"}),
-            Case({"a": far, "b": rng.normal(0, 1, size=(2, 3))}, "a and b unrelated, shape (2, 3)",
-                 info={"role": "typical"}),
+            case(a, b, "close", "typical"),
+            case(1e-6 * a, 1e-6 * b, "scaled", "scaled", scale="1e-6"),
+            case(1e6 * a, 1e6 * b, "scaled", "scaled", scale="1e6"),
+            case(a, a.copy(), "equal", "equal"),
+            case(np.zeros(3), np.zeros(3), "both_zero", "zeros"),
+            case(a, np.zeros(6), "b_zero", "one_zero"),
+            case(np.zeros(6), b, "a_zero", "one_zero"),
+            case(a, swapped, "two_swapped", "typical"),
+            case(far, rng.normal(0, 1, size=(2, 3)), "unrelated", "typical", shape=far.shape),
         ]
 
-    def assess(self, cases, observations, wants, assess_one):
+    def assess(self, cases, observations, wants):
         """Judge each case by the property its role tests, not by equality with the reference."""
         typical = None
         results = []
         for case, obs, want in zip(cases, observations, wants):
             if obs.error is not None:
-                results.append(assess_one(self, case, obs, want))
+                results.append(assess_case(self, case, obs, want))
                 continue
             value = number_value(obs.output)
             if value is None:
-                results.append((Problem("wrong_type", "relative_error should return one number, got "
-                                        + describe(obs.output)), False))
+                results.append((Problem(K.WRONG_TYPE, "one_number",
+                                        {"function": self.id, "got": describe(obs.output)}), False))
                 continue
             if typical is None and case.info["role"] == "typical":
                 typical = value
@@ -143,27 +141,28 @@ class RelativeError(Exercise):
         role = case.info["role"]
         if role in ("equal", "zeros"):
             if not np.isfinite(value):
-                return Problem("not_finite", f"got {value} for {case.label}",
+                return Problem(K.NOT_FINITE, "got_for", {"value": value, "label": case.label},
                                mistake="relative_error_unsafe_at_zero" if role == "zeros" else None)
             if abs(value) > 1e-12:
-                return Problem("property", f"should be 0 for {case.label}, got {value:.3g}")
+                return Problem(K.PROPERTY, "should_be_zero", {"value": value, "label": case.label})
         elif role == "one_zero":
             if not np.isfinite(value):
-                return Problem("not_finite", f"got {value} for {case.label}", mistake="relative_error_one_sided")
+                return Problem(K.NOT_FINITE, "got_for", {"value": value, "label": case.label},
+                               mistake="relative_error_one_sided")
             if not value > 0:
-                return Problem("property", f"should be positive for {case.label}, got {value:.3g}")
+                return Problem(K.PROPERTY, "should_be_positive", {"value": value, "label": case.label})
         elif role == "typical":
             if not np.isfinite(value) or value < 0:
-                return Problem("property", f"should be a finite number ≥ 0, got {value:.3g}")
+                return Problem(K.PROPERTY, "finite_not_negative", {"value": value})
             if not 0.45 * want <= value <= 3.0 * want:
-                return Problem("property", f"has the wrong size: {value:.3g} where a norm-based relative "
-                               f"error is about {want:.3g}")
+                return Problem(K.PROPERTY, "wrong_size", {"value": value, "want": want})
         elif role == "scaled" and typical is not None:
             # 1e-4: a float32 computation is still scale-free to its precision
             if not (np.isfinite(value) and abs(value - typical) <= 1e-4 * abs(typical) + 1e-15):
-                return Problem("property", f"not scale-free: {value:.3g} here, {typical:.3g} before scaling")
+                return Problem(K.PROPERTY, "not_scale_free",
+                               {"value": value, "typical": typical})
         if obs.modified_inputs:
-            return Problem("input_modified", f"it changed {', '.join(obs.modified_inputs)} in place")
+            return inputs_modified(obs)
         return None
 
     @property

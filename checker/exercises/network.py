@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import reference as ref
-from ..compare import NamedList, Named, Problem
+from ..compare import NamedList, Named
+from ..snapshot import SnapshotKind
+from ..verdict import Problem, ProblemKind, Text
+from .activation import batch
 from .base import Case, Exercise, Mutant, spread_activations
 
 
@@ -29,16 +32,13 @@ class OutputDelta(Exercise):
     reference = staticmethod(ref.output_delta)
     points = 2
     signature = "output_delta(o, t)"
-    summary = "δ_L = (o − t) ⊙ o ⊙ (1 − o)"
 
     def make_cases(self, rng):
         cases = []
         for N, K, one_hot in [(1, 2, False), (3, 4, False), (8, 3, False), (5, 3, True)]:
             o = spread_activations(rng, (N, K))
             t = np.eye(K)[rng.integers(0, K, N)] if one_hot else _soft_targets(rng, (N, K))
-            label = f"N = {N} example{'s' * (N != 1)}, K = {K} output{'s' * (K != 1)}"
-            label += ", one-hot targets" if one_hot else ""
-            cases.append(Case({"o": o, "t": t}, label, info={"N": N}))
+            cases.append(Case({"o": o, "t": t}, batch(N, K, one_hot), info={"N": N}))
         return cases
 
     @property
@@ -52,7 +52,7 @@ class OutputDelta(Exercise):
             Mutant("sigma_prime_of_target", lambda o, t: (o - t) * t * (1 - t)),
             Mutant("factor_two", lambda o, t: 2 * (o - t) * _sig_prime(o)),
             Mutant("extra_1_over_N", lambda o, t: (o - t) * _sig_prime(o) / o.shape[0]),
-            Mutant("missing_sigma_prime", lambda o, t: t - o, "(And the sign is flipped: (t − o).)"),
+            Mutant("missing_sigma_prime", lambda o, t: t - o, "sign_also_flipped"),
         ]
 
 
@@ -64,7 +64,6 @@ class HiddenDelta(Exercise):
     reference = staticmethod(ref.hidden_delta)
     points = 2
     signature = "hidden_delta(o, delta_next, W_next)"
-    summary = "δ_l = (δ_{l+1} @ W_{l+1}.T) ⊙ o_l ⊙ (1 − o_l)"
 
     def make_cases(self, rng):
         cases = []
@@ -72,10 +71,9 @@ class HiddenDelta(Exercise):
             args = {"o": spread_activations(rng, (N, n)),
                     "delta_next": rng.normal(0, 0.1, size=(N, n_next)),
                     "W_next": rng.normal(0, 1, size=(n, n_next))}
-            square = " (square W_next)" if n == n_next else ""
-            cases.append(Case(args, f"N = {N}, o of shape ({N}, {n}), delta_next of shape "
-                                    f"({N}, {n_next}), W_next of shape ({n}, {n_next}){square}",
-                              info={"N": N}))
+            label = Text("case.hidden_delta_square" if n == n_next else "case.hidden_delta",
+                         {"N": N, "o": (N, n), "delta_next": (N, n_next), "W_next": (n, n_next)})
+            cases.append(Case(args, label, info={"N": N}))
         return cases
 
     @property
@@ -87,7 +85,7 @@ class HiddenDelta(Exercise):
             Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next @ delta_next) * _sig_prime(o)),
             Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next.T @ delta_next) * _sig_prime(o)),
             Mutant("missing_transpose", lambda o, delta_next, W_next: (W_next @ delta_next.T) * _sig_prime(o),
-                   "(W_next @ delta_next.T has shape (n_l, N): it needs one more transpose, to (N, n_l).)"),
+                   "one_more_transpose"),
             Mutant("sigma_prime_of_output",
                    lambda o, delta_next, W_next: (delta_next @ W_next.T) * s(o) * (1 - s(o))),
             Mutant("tanh_derivative", lambda o, delta_next, W_next: (delta_next @ W_next.T) * (1 - o ** 2)),
@@ -112,21 +110,21 @@ def _surrogate_gradients(o_prev, delta):
             ref.numerical_gradient(lambda b: loss(W0, b), b0))
 
 
-def _tensor_report(names, got_items, numeric) -> tuple[list[str], str]:
-    """(names of the wrong tensors, a one-line report) from learner tensors vs numerical ones."""
+def _tensor_report(names, got_items, numeric) -> tuple[list[str], list[Text]]:
+    """(names of the wrong tensors, one [tensor] text per tensor) from learner tensors vs numerical ones."""
     wrong, parts = [], []
     for name, got, num in zip(names, got_items, numeric):
         if got is None or got.values is None or got.shape != num.shape:
             wrong.append(name)
-            parts.append(f"{name}: wrong shape")
+            parts.append(Text("tensor.wrong_shape", {"name": name}))
             continue
         err = ref.relative_error(got.values, num)
         if not err <= 1e-6:
             wrong.append(name)
-            parts.append(f"{name}: wrong (relative error {err:.2g})")
+            parts.append(Text("tensor.wrong", {"name": name, "error": float(err)}))
         else:
-            parts.append(f"{name}: ok")
-    return wrong, "; ".join(parts)
+            parts.append(Text("tensor.ok", {"name": name}))
+    return wrong, parts
 
 
 class LayerGradients(Exercise):
@@ -135,15 +133,14 @@ class LayerGradients(Exercise):
     reference = staticmethod(ref.layer_gradients)
     points = 2
     signature = "layer_gradients(o_prev, delta) -> (dW, db)"
-    summary = "∂L/∂W_l = o_{l-1}.T @ δ_l / N and ∂L/∂b_l = Σ_n δ_l / N"
 
     def make_cases(self, rng):
         cases = []
         for N, n_in, n_out in [(1, 3, 2), (5, 4, 4), (7, 2, 5), (3, 6, 1)]:
             args = {"o_prev": spread_activations(rng, (N, n_in)),
                     "delta": rng.normal(0, 0.1, size=(N, n_out))}
-            cases.append(Case(args, f"N = {N}, o_prev of shape ({N}, {n_in}), delta of shape ({N}, {n_out})",
-                              info={"N": N}))
+            label = Text("case.layer_gradients", {"N": N, "o_prev": (N, n_in), "delta": (N, n_out)})
+            cases.append(Case(args, label, info={"N": N}))
         return cases
 
     def expected(self, case):
@@ -154,7 +151,7 @@ class LayerGradients(Exercise):
         numeric = _surrogate_gradients(**case.args)
         wrong, report = _tensor_report(["dW", "db"], snap.items, numeric)
         if wrong:
-            return Problem("property", "against numerical gradients: " + report)
+            return Problem(ProblemKind.PROPERTY, "numerical_gradients", {"report": report})
         return None
 
     @property
@@ -165,17 +162,17 @@ class LayerGradients(Exercise):
             Mutant("dW_transposed", lambda o_prev, delta: (delta.T @ o_prev / N(delta), delta.mean(0))),
             Mutant("missing_1_over_N", lambda o_prev, delta: (o_prev.T @ delta, delta.sum(0))),
             Mutant("missing_1_over_N", lambda o_prev, delta: (o_prev.T @ delta, delta.mean(0)),
-                   "(Only ∂L/∂W lacks it; ∂L/∂b is right.)"),
+                   "only_dW_lacks_it"),
             Mutant("extra_1_over_N", lambda o_prev, delta: (o_prev.T @ delta / N(delta) ** 2,
                                                             delta.sum(0) / N(delta) ** 2)),
             Mutant("extra_1_over_N", lambda o_prev, delta: (o_prev.T @ delta / N(delta) ** 2, delta.mean(0)),
-                   "(In ∂L/∂W; ∂L/∂b is right.)"),
+                   "only_in_dW"),
             Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.mean(1))),
             Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum(1) / N(delta))),
             Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta / N(delta)),
-                   "(∂L/∂b was not reduced over the batch at all.)"),
+                   "bias_not_reduced"),
             Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.mean()),
-                   "(You averaged over every element; average over axis 0 only.)"),
+                   "averaged_every_element"),
             Mutant("bias_sum_not_mean", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum(0))),
         ]
 
@@ -263,14 +260,14 @@ class Backprop(Exercise):
     reference = staticmethod(ref.backprop)
     points = 3
     signature = "backprop(weights, biases, X, T) -> (dWs, dbs)"
-    summary = "backprop: ∂L/∂W_l = o_{l-1}.T @ δ_l / N and ∂L/∂b_l = Σ_n δ_l / N for every layer"
 
     def make_cases(self, rng):
         cases = []
         for sizes, N in BACKPROP_ARCHITECTURES:
             weights, biases, X = _spread_network(rng, sizes, N)
             args = {"weights": weights, "biases": biases, "X": X, "T": _soft_targets(rng, (N, sizes[-1]))}
-            label = f"layer sizes {'-'.join(map(str, sizes))}, N = {N} example{'s' * (N != 1)}"
+            label = Text("case.backprop", {"sizes": "-".join(map(str, sizes)),
+                                           "examples": Text("count.examples", {"n": N})})
             cases.append(Case(args, label, info={"N": N}))
         return cases
 
@@ -296,21 +293,21 @@ class Backprop(Exercise):
         names = [f"∂L/∂W_{l + 1}" for l in range(L)] + [f"∂L/∂b_{l + 1}" for l in range(L)]
         wrong, report = _tensor_report(names, snap.items[0].items + snap.items[1].items, num_W + num_b)
         if wrong:
-            return Problem("property", "against numerical gradients of L: " + report)
+            return Problem(ProblemKind.PROPERTY, "network_gradients", {"report": report})
         return None
 
-    def explain(self, case, snap) -> str:
+    def explain(self, case, snap) -> Text | None:
         """Which tensors disagree with numerical gradients (for a failing answer)."""
-        if snap is None or snap.kind != "sequence" or len(snap.items) != 2 or \
-                any(item.kind != "sequence" for item in snap.items):
-            return ""
+        if snap is None or snap.kind != SnapshotKind.SEQUENCE or len(snap.items) != 2 or \
+                any(item.kind != SnapshotKind.SEQUENCE for item in snap.items):
+            return None
         num_W, num_b = self.numerical(case)
         L = len(num_W)
         if len(snap.items[0].items) != L or len(snap.items[1].items) != L:
-            return ""
+            return None
         names = [f"∂L/∂W_{l + 1}" for l in range(L)] + [f"∂L/∂b_{l + 1}" for l in range(L)]
         wrong, report = _tensor_report(names, snap.items[0].items + snap.items[1].items, num_W + num_b)
-        return f"Against numerical gradients of L, tensor by tensor: {report}." if wrong else ""
+        return Text("explain.network_gradients", {"report": report}) if wrong else None
 
     @property
     def mutants(self):
@@ -328,7 +325,7 @@ class Backprop(Exercise):
             Mutant("missing_sigma_prime", _bp(out=lambda o, T, d: o - T)),
             Mutant("sigma_prime_of_output", _bp(deriv=lambda o, z: s(o) * (1 - s(o)))),
             Mutant("sigma_prime_of_output", _bp(out=lambda o, T, d: (o - T) * s(o) * (1 - s(o))),
-                   "(At the output layer.)"),
+                   "at_output_layer"),
             Mutant("sigma_prime_of_z", _bp(deriv=lambda o, z: z * (1 - z))),
             Mutant("tanh_derivative", _bp(deriv=lambda o, z: 1 - o ** 2)),
             Mutant("sigma_prime_of_target", _bp(out=lambda o, T, d: (o - T) * T * (1 - T))),
@@ -336,27 +333,26 @@ class Backprop(Exercise):
             Mutant("missing_1_over_N", _bp(grads=mean_free)),
             Mutant("extra_1_over_N", _bp(grads=extra_N)),
             Mutant("extra_1_over_N", _bp(out=lambda o, T, d: (o - T) * d / o.shape[0]),
-                   "(δ_L was divided by N, and the gradients divide by N again.)"),
+                   "delta_divided_by_N"),
             Mutant("hidden_uses_output_error", _bp(hidden=_hidden_uses_output_error)),
             Mutant("hidden_uses_output_error", _errors_passed_back,
-                   "(Your code passes back the error before σ′, e_l = e_{l+1} @ W_{l+1}.T, at every layer.)"),
+                   "error_before_sigma_prime"),
             Mutant("sigma_prime_of_output", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
                                                 (delta @ W.T) * s(o) * (1 - s(o))),
-                   "(In the hidden layers.)"),
+                   "in_hidden_layers"),
             Mutant("sigma_prime_of_z", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
                                            (delta @ W.T) * _pre_activation_derivative(o)),
-                   "(In the hidden layers.)"),
+                   "in_hidden_layers"),
             Mutant("tanh_derivative", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
                                           (delta @ W.T) * (1 - o ** 2)),
-                   "(In the hidden layers.)"),
+                   "in_hidden_layers"),
             Mutant("hidden_missing_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: delta @ W.T)),
             Mutant("hidden_next_layer_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: ((delta * d_next) @ W.T) * d)),
             Mutant("hidden_next_layer_sigma_prime",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W.T) * d_next),
-                   "(This layer's σ′ was replaced by the next layer's; where the two layers differ in "
-                   "width that is a shape error.)"),
+                   "next_layer_sigma_prime_only"),
             Mutant("missing_transpose",
                    _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W) * d)),
             Mutant("dW_transposed", _bp(grads=lambda o_prev, delta: (delta.T @ o_prev / delta.shape[0],
@@ -390,6 +386,5 @@ class Backprop(Exercise):
             lr = float((got - g0).reshape(-1) @ direction / denominator)
             if not np.isfinite(lr) or lr <= 0:
                 return []
-            return [Mutant("uses_updated_weights", _bp(lr=lr),
-                           f"(It matches an update with learning rate ≈ {lr:.3g} before δ was passed back.)")]
+            return [Mutant("uses_updated_weights", _bp(lr=lr), "updated_weights_lr", {"lr": lr})]
         return []
