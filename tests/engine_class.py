@@ -18,8 +18,9 @@ RIGHT = {
     "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n",
 }
 WRONG_SIGMOID = "\ndef sigmoid(z):\n    return z\n"
-HONEST = {"honest_right": RIGHT, "honest_partly_wrong": {**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return 0.0\n"}}
-HONEST_TOTALS = {"honest_right": 3, "honest_partly_wrong": 2}
+HONEST = {"honest_right": RIGHT, "honest_partly_wrong": {**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return 0.0\n"},
+          "honest_with_magics": {**RIGHT, "sigmoid": "%matplotlib inline\n!echo hi\n" + RIGHT["sigmoid"]}}
+HONEST_TOTALS = {"honest_right": 3, "honest_partly_wrong": 2, "honest_with_magics": 3}
 FAST = Limits(wall_seconds=20, cell_seconds=3, exercise_seconds=4)
 
 

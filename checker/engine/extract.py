@@ -1,6 +1,7 @@
 """From a submitted notebook to the steps the sandbox runs, in the submission's cell order:
 
-- an answer cell (an nbgrader solution cell of the source): its submitted source, whole;
+- an answer cell (an nbgrader solution cell of the source): its submitted source, whole, but
+  for IPython magics and shell escapes (`%…`, `!…`), which do nothing outside IPython;
 - an autograder test cell: a checkpoint, where the learner's function is called on the cases
   as it stands at that point (a redefinition in a later cell does not count, as under nbgrader);
 - any other code cell, the instructor's (taken from the SOURCE notebook) or one the learner
@@ -129,7 +130,7 @@ def build_program(source_nb, submitted_nb) -> Program:
         seen.add(grade_id)
         source = cell.get("source", "")
         if grade_id in answers:
-            program.steps.append({"cell": grade_id, "source": source})
+            program.steps.append({"cell": grade_id, "source": without_magics(source)})
             program.learner_cells.append((grade_id, source))
         elif grade_id in tests:
             program.steps.append({"test": tests[grade_id]})
