@@ -45,10 +45,10 @@ def grade(task: Task, limits: sandbox.Limits | None = None) -> dict:
         return _grade(task, limits or sandbox.Limits())
     except Exception as exc:  # a grader bug, or a resource the grader lacks: loud, never a silent 0
         why = f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]})"
-        return _not_graded(task, why)
+        return not_graded(task, why)
 
 
-def _not_graded(task: Task, why: str, isolation: str = "") -> dict:
+def not_graded(task: Task, why: str, isolation: str = "") -> dict:
     rows = []
     for name, text in sorted(task.sources.items()):
         try:
@@ -99,7 +99,7 @@ def _grade(task: Task, limits: sandbox.Limits) -> dict:
         run = sandbox.run(program, limits)
         if not run.started:
             log = " | ".join(run.log.strip().splitlines()[-3:])
-            return {**_not_graded(task, f"the sandbox did not start: {run.ended}" + (f" ({log})" if log else ""),
+            return {**not_graded(task, f"the sandbox did not start: {run.ended}" + (f" ({log})" if log else ""),
                                   run.isolation), "flags": flags}
         if run.ended:
             problems.append(messages.text("engine.stopped", ended=run.ended))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import messages
 from . import files, sandbox
-from .grader import Task, _not_graded, grade
+from .grader import Task, not_graded, grade
 from .secret import course_secret, student_seed
 
 MAX_SUBMISSION_BYTES = 32 * 2 ** 20
@@ -217,7 +217,7 @@ def grade_folder(submitted: Path, out: Path, *, course: Path, scheduler: str | N
                 try:
                     result = future.result()
                 except Exception as exc:  # the worker died (killed, out of memory): that student only
-                    result = _not_graded(task, f"the grading worker failed ({type(exc).__name__}: "
+                    result = not_graded(task, f"the grading worker failed ({type(exc).__name__}: "
                                                f"{str(exc)[:150]})")
                 write_atomically(result_path(out, task.student, task.assignment), json.dumps(result, indent=1))
                 future.release()
