@@ -20,7 +20,7 @@ in nbgrader test cells. ``checker.EXERCISES`` lists the exercise ids; ``checker.
 mistake id to a one-line explanation and a hint.
 
 Modules: ``checker.reference`` (the math), ``checker.data`` (the shipped data sets),
-``checker.exercises`` (case generators, mutants and judges), ``checker.running`` (calling learner
+``checker.exercises`` (case generators, mutants and judges), ``checker.harness`` (calling learner
 code, guarded), ``checker.judge`` (verdicts, as plain data, from plain observations),
 ``checker.messages`` (every learner-facing word: one catalogue per language, and the renderer).
 """

@@ -6,7 +6,7 @@ into neither.
 from __future__ import annotations
 
 from .compare import FLOAT32, STRICT, compare
-from .snapshot import ErrorKind
+from .harness.snapshot import ErrorKind
 from .verdict import Problem, ProblemKind
 
 

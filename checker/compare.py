@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .snapshot import Snapshot, SnapshotKind
+from .harness.snapshot import Snapshot, SnapshotKind
 from .verdict import Problem, ProblemKind as K, Text
 
 _abs, _isfinite, _isnan, _argmax = np.abs, np.isfinite, np.isnan, np.argmax

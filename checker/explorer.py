@@ -20,6 +20,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .messages import text
 from .plotting import COLORS
 from .reference import ema, ema_bias_corrected
 
@@ -41,9 +42,9 @@ def smoothed(thetas, beta: float, corrected: bool) -> np.ndarray:
     return ema_bias_corrected(thetas, beta) if corrected else ema(thetas, beta)
 
 
-def describe(beta: float) -> str:
-    window = 1.0 / (1.0 - beta)
-    return f"β = {beta:.3f} · averages ≈ the last {window:,.0f} day{'s' * (round(window) != 1)}"
+def describe(beta: float, language: str = "en") -> str:
+    """The readout of one β: how many days it roughly averages, 1/(1 − β)."""
+    return text("explorer.readout", language, beta=beta, n=round(1.0 / (1.0 - beta)))
 
 
 def _in_kernel() -> bool:
@@ -67,17 +68,20 @@ class BetaExplorer:
     """
 
     def __init__(self, dates, thetas, beta: float = 0.9, compare_beta: float = 0.99,
-                 corrected: bool = True, title: str = "Seattle, daily maximum temperature"):
+                 corrected: bool = True, title: str | None = None, language: str = "en"):
         import ipywidgets as widgets
+
+        self.language = language
+        say = self._text
 
         self.dates, self.thetas = np.asarray(dates), np.asarray(thetas, dtype=float)
         slider = dict(min=0.0, max=MAX_EXPONENT, step=0.01, readout=False, continuous_update=True,
                       layout=widgets.Layout(width="320px"))
-        self.beta_slider = widgets.FloatSlider(value=exponent_from_beta(beta), description="β", **slider)
+        self.beta_slider = widgets.FloatSlider(value=exponent_from_beta(beta), description=say("beta"), **slider)
         self.compare_slider = widgets.FloatSlider(value=exponent_from_beta(compare_beta),
-                                                  description="second β", **slider)
-        self.corrected = widgets.Checkbox(value=corrected, description="bias correction", indent=False)
-        self.compare = widgets.Checkbox(value=True, description="compare with a second β", indent=False)
+                                                  description=say("second_beta"), **slider)
+        self.corrected = widgets.Checkbox(value=corrected, description=say("correction"), indent=False)
+        self.compare = widgets.Checkbox(value=True, description=say("compare"), indent=False)
         self.readout = widgets.HTML()
         self.compare_readout = widgets.HTML()
 
@@ -89,13 +93,13 @@ class BetaExplorer:
             self.fig, self.ax = plt.subplots(figsize=(8, 3.6))
         # Fixed margins: a layout engine would re-measure every text on every redraw.
         self.fig.subplots_adjust(left=0.07, right=0.98, top=0.91, bottom=0.2)
-        self.ax.plot(self.dates, self.thetas, ".", ms=2, color=COLORS["grey"], alpha=0.5, label="θ_t (data)")
+        self.ax.plot(self.dates, self.thetas, ".", ms=2, color=COLORS["grey"], alpha=0.5, label=say("data"))
         # "animated" artists are left out of full redraws and drawn by _blit on the cached background
         (self.line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["blue"], lw=1.8, animated=True,
-                                    label="EMA with β")
+                                    label=say("ema"))
         (self.compare_line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["orange"], lw=1.8,
-                                            animated=True, label="EMA with the second β")
-        self.title = title
+                                            animated=True, label=say("second_ema"))
+        self.title = say("title") if title is None else title
         self.ax.set_title(title)
         self.ax.set_ylabel("°C")
         self.ax.xaxis.set_major_locator(mdates.YearLocator())
@@ -125,13 +129,13 @@ class BetaExplorer:
         """Recompute the EMA(s) and swap them into the existing lines."""
         corrected = self.corrected.value
         self.line.set_ydata(smoothed(self.thetas, self.beta, corrected))
-        self.readout.value = describe(self.beta)
+        self.readout.value = describe(self.beta, self.language)
         showing = self.compare.value
         self.compare_line.set_visible(showing)
         self.compare_slider.disabled = not showing
         if showing:
             self.compare_line.set_ydata(smoothed(self.thetas, self.compare_beta, corrected))
-            self.compare_readout.value = describe(self.compare_beta)
+            self.compare_readout.value = describe(self.compare_beta, self.language)
         else:
             self.compare_readout.value = ""
         legend_changed = self._update_legend()
@@ -186,8 +190,12 @@ class BetaExplorer:
 
     def state_text(self) -> str:
         """The settings in words, e.g. 'β = 0.900 (blue), 0.990 (orange), bias-corrected'."""
-        betas = f"β = {self.beta:.3f} (blue)" + (f", {self.compare_beta:.3f} (orange)" if self.compare.value else "")
-        return betas + (", bias-corrected" if self.corrected.value else ", not corrected")
+        second = self._text("state_second", beta=self.compare_beta) if self.compare.value else ""
+        return self._text("state", beta=self.beta, second=second,
+                          correction=self._text("corrected" if self.corrected.value else "not_corrected"))
+
+    def _text(self, key: str, **fields) -> str:
+        return text(f"explorer.{key}", self.language, **fields)
 
     def static_png(self) -> bytes:
         """The current state as a PNG: a full draw with the EMA lines, its settings in the title

@@ -9,7 +9,7 @@ from .exercises import EXERCISES, get_exercise
 from .judge import judge
 from .messages import render, text
 from .result import CheckResult
-from .running import observe_all
+from .harness.running import observe_all
 from .seeds import CHECK_SEED, GRADE_SEED
 from .verdict import Text, Verdict
 

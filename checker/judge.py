@@ -1,7 +1,7 @@
 """The trusted half of a check: from (cases, observations) to a Verdict (plain data, no words;
 ``checker.messages.render`` writes them).
 
-Nothing here calls learner code. The observations are plain data (``checker.running``).
+Nothing here calls learner code. The observations are plain data (``checker.harness.running``).
 Diagnosis compares the learner's outputs with the exercise's mutants on the same cases
 (a mutant explains the answer when it agrees on every case, exceptions included), then
 with ratio signatures (≡ −1, ≡ 2, ≡ N, ≡ 1/N, ≡ c).
@@ -13,7 +13,7 @@ import numpy as np
 from .compare import FLOAT32, compare
 from .exercises.base import Case, Exercise, run_quietly
 from .mistakes import MISTAKES
-from .snapshot import ErrorKind, SnapshotKind
+from .harness.snapshot import ErrorKind, SnapshotKind
 from .verdict import FailingCase, Note, NoteKind, ProblemKind, Text, Verdict
 
 # Problems no mutant can explain: the answer is not a value to compare, or was cut short.

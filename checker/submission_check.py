@@ -16,7 +16,8 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
-from .engine.files import KIND_WORDS, NotReadable, entry_kind, read_regular
+from . import messages
+from .engine.files import NotReadable, entry_kind, kind_text, read_regular
 
 MAX_BYTES = 20 * 2**20
 SCHEMA_VERSION = 3  # nbgrader 0.9's cell metadata schema
@@ -44,7 +45,7 @@ REQUIRED = ("schema_version", "grade", "solution", "locked")
 def kind(path: Path) -> str | None:
     """What a path that is neither a regular file nor a folder is (never following a link)."""
     found = entry_kind(path)
-    return None if found in ("file", "folder", "missing") else KIND_WORDS[found]
+    return None if found in ("file", "folder", "missing") else messages.say(kind_text(found))
 
 
 def flagged(meta: dict) -> bool:

@@ -11,7 +11,7 @@ import checker
 from checker.exercises import REGISTRY
 from checker.judge import judge
 from checker.messages import Catalogue, catalogue as catalogue_module, load, mistakes, render, text
-from checker.running import observe_all
+from checker.harness.running import observe_all
 from checker.verdict import HeadlineKind, NoteKind, ProblemKind
 
 CHECKER = Path(checker.__file__).parent
@@ -185,11 +185,14 @@ def test_an_unknown_language_is_refused_with_the_languages_there_are():
 
 WORDS = re.compile(r"\b(your|Your|you|You|expected|got|should|wrong|missing|passed|failed|points)\b")
 NO_WORDS = ["judge.py", "compare.py", "grading.py", "assess.py", "verdict.py", "engine/grader.py",
-            *[f"exercises/{p.name}" for p in (CHECKER / "exercises").glob("*.py")]]
+            "engine/extract.py", "engine/scan.py", "engine/files.py", "engine/sandbox.py", "engine/run.py",
+            "harness/wire.py", "explorer.py", *[f"exercises/{p.name}" for p in (CHECKER / "exercises").glob("*.py")]]
 ALLOWED = {  # for the instructor, not the learner: why a submission was not graded
     "engine/grader.py": {"the grader failed on this submission (",
-                         "the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]})",
-                         "wrong number of observations"},
+                         "the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]})"},
+    "engine/run.py": {"the grading worker failed (", "the grading worker failed ({type(exc).__name__}: {str(exc)[:150]})",
+                      "warning: the grading sandbox here is weaker than it should be: ",
+                      "warning: the grading sandbox here is weaker than it should be: {isolation}"},
 }
 
 
@@ -206,6 +209,38 @@ def _sentences(path: Path) -> set[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             found.add(node.value)
     return found
+
+
+# Where the code names a catalogue key by its last part: the call, and the section it is in.
+KEY_MAKERS = {"Text": "", "NotReadable": "file.", "BadSubmission": "engine.", "WireError": "wire.", "_flag": "flag."}
+
+
+def _named_keys(path: Path) -> set[str]:
+    """The catalogue keys a module names as literals: Text("a.b", …), NotReadable("k", …), …"""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in KEY_MAKERS and isinstance(node.args[0].value, str):
+                found.add(KEY_MAKERS[name] + node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(CHECKER.rglob("*.py")), ids=lambda p: str(p.relative_to(CHECKER)))
+def test_every_key_the_code_names_is_in_the_catalogue(path):
+    named = {k for k in _named_keys(path) if k}   # Text(""): a default, filled in later
+    assert sorted(k for k in named if not EN.has(k) and not EN.has(f"{k}.text")) == []   # explanations: .text
+
+
+def test_every_kind_of_file_has_words():
+    from checker.engine import files
+    assert all(EN.has(f"file.kind.{kind}") for kind in files.KINDS)
+
+
+def test_the_engines_stop_reasons_and_flags_are_found_by_the_key_test():
+    names = _named_keys(CHECKER / "engine" / "sandbox.py") | _named_keys(CHECKER / "engine" / "scan.py")
+    assert {"stop.wall", "stop.memory", "flag.table", "flag.system"} <= names
+    assert "wire.not_json" in _named_keys(CHECKER / "harness" / "wire.py")
 
 
 @pytest.mark.parametrize("name", NO_WORDS)
@@ -225,7 +260,7 @@ def test_the_engines_not_graded_rows_are_written_from_the_catalogue():
     from checker.engine import grader
 
     source = (CHECKER.parent / "notebooks" / "backprop" / "01_sigmoid_and_mse.ipynb").read_text(encoding="utf-8")
-    rows = grader.not_graded(grader.Task("ann", "backprop", {}, {"01.ipynb": source}), "a test")["exercises"]
+    rows = grader.not_graded(grader.Task("ann", "backprop", {}, {"01.ipynb": source}), "a test").to_dict()["exercises"]
     assert [r["exercise"] for r in rows] == [e for e, ex in REGISTRY.items() if ex.notebook == "backprop/01_sigmoid_and_mse"]
     assert rows[0]["message"] == text("engine.not_graded", exercise="sigmoid")
     assert "not graded: the grading system failed, not your code" in rows[0]["message"]

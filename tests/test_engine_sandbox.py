@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(not sandbox.bwrap_available(), reason="bubblewra
 
 
 def run_cell(source, **limits):
-    """Run one cell; the child reports what it found as a cell error ('a: RuntimeError: <found>')."""
+    """Run one cell; the child reports what it found as a cell error ('RuntimeError: <found>')."""
     program = {"notebooks": [{"name": "nb", "steps": [{"cell": "a", "source": source}]}], "cases": {}}
     return sandbox.run(program, sandbox.Limits(**limits) if limits else None)
 

@@ -13,8 +13,8 @@ from checker.exercises import REGISTRY
 from checker.grading import CHECK_SEED, GRADE_SEED
 from checker.judge import judge
 from checker.messages import render
-from checker.running import Observation
-from checker.snapshot import take
+from checker.harness.running import Observation
+from checker.harness.snapshot import take
 
 
 def inputs(seed):
@@ -64,7 +64,7 @@ def test_a_scale_failure_in_hidden_cases_shows_no_hidden_figure():
 
 def test_a_grader_failure_is_not_graded_never_a_silent_zero():
     task = grader.Task("ann", "backprop", {}, {"nb.ipynb": "{ not a notebook"})
-    result = grader.grade(task)
+    result = grader.grade(task).to_dict()
     assert result["not_graded"].startswith("the grader failed on this submission")
 
 

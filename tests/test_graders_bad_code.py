@@ -32,7 +32,7 @@ def test_an_exception_names_its_type_the_case_and_the_learners_line_only():
     assert "ZeroDivisionError" in r.message
     assert "Failing case: N = 3" in r.message
     assert "scale = o.shape[1] / (o.shape[0] - o.shape[0])" in r.message
-    assert "checker/running.py" not in r.message and "checker/grading.py" not in r.message
+    assert "checker/harness/running.py" not in r.message and "checker/grading.py" not in r.message
 
 
 def test_an_exception_inside_numpy_shows_the_learners_call_not_numpys_internals():

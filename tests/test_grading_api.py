@@ -9,9 +9,9 @@ import checker
 from checker import MISTAKES, CheckResult
 from checker.exercises import REGISTRY
 from checker.grading import GRADE_SEED
-from checker.running import observe_all
+from checker.harness.running import observe_all
 from checker.judge import judge
-from checker.running import Observation
+from checker.harness.running import Observation
 
 CONTRACT = ["sigmoid", "sigmoid_derivative", "mse_loss", "output_delta", "hidden_delta",
             "layer_gradients", "backprop", "numerical_gradient", "relative_error",

@@ -9,7 +9,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 INSTRUCTOR = ("checker.engine", "checker.workflow", "checker.submission_check", "checker.feedback_filter",
               "checker.scaffold", "checker.__main__")
-SANDBOX_CHILD = {"checker.engine.child"}   # a script run in the sandbox, not a module
+SANDBOX_CHILD = {"checker.harness.child"}   # a script run in the sandbox, not a module
+HARNESS = "checker.harness"
 
 
 def module_name(path: Path) -> str:
@@ -74,6 +75,19 @@ LEARNER_FACING = sorted(m for m in MODULES if not m.startswith(INSTRUCTOR))
 @pytest.mark.parametrize("module", LEARNER_FACING)
 def test_learner_facing_modules_never_reach_instructor_tooling(module):
     assert [m for m in reachable(module) if m.startswith(INSTRUCTOR)] == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith(HARNESS)))
+def test_the_harness_imports_only_itself_because_only_it_is_copied_into_the_sandbox(module):
+    assert sorted(d for d in GRAPH[module] if not d.startswith(HARNESS)) == []
+
+
+def test_the_sandbox_child_imports_only_the_harness():
+    child = PACKAGE / "harness" / "child.py"
+    tree = ast.parse(child.read_text())
+    top = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    top |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert "checker" not in top and "harness" in top
 
 
 def test_the_graph_is_read():

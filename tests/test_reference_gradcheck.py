@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from checker.exercises.testfunctions import curved, curved_gradient
+from checker.harness.testfunctions import curved, curved_gradient
 from checker.reference import (backprop, directional_check, full_check, init_network,
                                network_loss, numerical_gradient, relative_error)
 

@@ -4,14 +4,14 @@ import json
 
 import numpy as np
 
-from checker.engine import wire
+from checker.harness import wire
 from checker.exercises import REGISTRY
 from checker.exercises.base import Exercise
 from checker.exercises.network import variant_backprop
 from checker.judge import judge
 from checker.messages import render
-from checker.running import Observation, observe
-from checker.snapshot import ErrorKind, SnapshotKind, take
+from checker.harness.running import Observation, observe
+from checker.harness.snapshot import ErrorKind, SnapshotKind, take
 from checker.verdict import FailingCase, NoteKind, ProblemKind, Text, Verdict
 
 

@@ -18,21 +18,28 @@ from dataclasses import dataclass, field
 
 import nbformat
 
+from .. import messages
 from ..exercises import REGISTRY
+from ..verdict import Text
 
 SKIPPED_IMPORTS = ("checker", "matplotlib", "tqdm", "IPython", "ipywidgets")
 PARSE_ERRORS = (SyntaxError, RecursionError, MemoryError, ValueError, OverflowError)
+ADDED_CELL = "+added"   # the label of a code cell the learner added (grade_ids cannot start with '+')
 
 
 class BadSubmission(Exception):
-    """The notebook cannot be read or is not a submission of this assignment."""
+    """The notebook cannot be read or is not a submission of this assignment; .text says why."""
+
+    def __init__(self, key: str, **fields):
+        self.text = Text(f"engine.{key}", fields)
+        super().__init__(messages.say(self.text))
 
 
 @dataclass
 class Program:
     steps: list = field(default_factory=list)       # {"cell": label, "source": text} or {"test": exercise}
     learner_cells: list = field(default_factory=list)   # (label, source) of what the learner wrote
-    problems: list = field(default_factory=list)    # what was wrong with the submission
+    problems: list = field(default_factory=list)    # Texts: what was wrong with the submission
 
 
 def nbgrader_meta(cell) -> dict:
@@ -60,10 +67,10 @@ def parse_notebook(data: bytes, name: str):
             cell.setdefault("source", "")
         return nb
     except RecursionError:
-        raise BadSubmission(f"{name} cannot be read as a notebook (its JSON is nested too deeply)") from None
+        raise BadSubmission("nested_notebook", notebook=name) from None
     except Exception as exc:  # invalid UTF-8 or JSON, not a notebook
-        raise BadSubmission(f"{name} cannot be read as a notebook ({type(exc).__name__}: "
-                            f"{str(exc)[:120]})") from None
+        raise BadSubmission("unreadable_notebook", notebook=name,
+                            error=f"{type(exc).__name__}: {str(exc)[:120]}") from None
 
 
 def without_magics(source: str) -> str:
@@ -125,7 +132,7 @@ def build_program(source_nb, submitted_nb) -> Program:
             continue
         grade_id = nbgrader_meta(cell).get("grade_id", "")
         if grade_id and grade_id in seen:
-            program.problems.append(f"two cells have the grade_id {grade_id[:60]!r}; the second was ignored")
+            program.problems.append(Text("engine.duplicate_grade_id", {"grade_id": grade_id[:60]}))
             continue
         seen.add(grade_id)
         source = cell.get("source", "")
@@ -142,15 +149,13 @@ def build_program(source_nb, submitted_nb) -> Program:
         elif grade_id in by_grade_id:
             continue  # a test or markdown cell's grade_id on another cell: nothing to run
         else:
-            program.steps.append({"cell": "added by the learner", "source": definitions_only(source)})
-            program.learner_cells.append(("added by the learner", source))
+            program.steps.append({"cell": ADDED_CELL, "source": definitions_only(source)})
+            program.learner_cells.append((ADDED_CELL, source))
     if damaged:
-        program.problems.append(f"{damaged} cell(s) have damaged nbgrader metadata; they were taken as "
-                                "cells you added")
+        program.problems.append(Text("engine.damaged_metadata", {"n": damaged}))
     for grade_id in sorted(answers - seen):
-        program.problems.append(f"the answer cell {grade_id!r} is missing")
+        program.problems.append(Text("engine.answer_missing", {"grade_id": grade_id}))
     for exercise in sorted(set(graded) - checkpoints):
-        program.problems.append(f"the autograder cell test_{exercise} was deleted; {exercise} was "
-                                "checked at the end of the notebook")
+        program.problems.append(Text("engine.test_deleted", {"exercise": exercise}))
         program.steps.append({"test": exercise})
     return program

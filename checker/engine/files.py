@@ -11,11 +11,18 @@ import os
 import stat
 from pathlib import Path
 
+from .. import messages
+from ..verdict import Text
+
 MAX_NOTEBOOK_BYTES = 16 * 2 ** 20
 
 
 class NotReadable(Exception):
-    """The path is not a regular file this grader may read (the message says why)."""
+    """The path is not a regular file this grader may read; .text says why (a catalogue Text)."""
+
+    def __init__(self, key: str, **fields):
+        self.text = Text(f"file.{key}", fields)
+        super().__init__(messages.say(self.text))
 
 
 def entry_kind(path: Path) -> str:
@@ -40,9 +47,12 @@ def entry_kind(path: Path) -> str:
     return "other"
 
 
-KIND_WORDS = {"symlink": "a symbolic link", "fifo": "a named pipe (FIFO)", "device": "a device file",
-              "socket": "a socket", "folder": "a folder", "other": "not a regular file",
-              "missing": "missing"}
+def kind_text(kind: str) -> Text:
+    """What an entry of that kind is, in words ('a symbolic link', …)."""
+    return Text(f"file.kind.{kind if kind in KINDS else 'other'}")
+
+
+KINDS = ("symlink", "fifo", "device", "socket", "folder", "other", "missing")
 
 
 def read_regular(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> bytes:
@@ -54,16 +64,14 @@ def read_regular(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise NotReadable(f"{path.name} is a symbolic link; it was not opened") from None
-        raise NotReadable(f"{path.name} cannot be opened ({exc.strerror})") from None
+            raise NotReadable("symlink", name=path.name) from None
+        raise NotReadable("cannot_open", name=path.name, error=exc.strerror) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = entry_kind(path)
-            raise NotReadable(f"{path.name} is {KIND_WORDS.get(kind, 'not a regular file')}; it was not read")
+            raise NotReadable("special", name=path.name, kind=kind_text(entry_kind(path)))
         if info.st_size > max_bytes:
-            raise NotReadable(f"{path.name} is {info.st_size / 2 ** 20:.1f} MiB, over the "
-                              f"{max_bytes / 2 ** 20:.0f} MiB limit; it was not read")
+            raise NotReadable("too_big", name=path.name, mib=info.st_size / 2 ** 20, limit=max_bytes / 2 ** 20)
         chunks, size = [], 0
         while size <= max_bytes:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
@@ -72,7 +80,7 @@ def read_regular(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:
-            raise NotReadable(f"{path.name} grew past the {max_bytes / 2 ** 20:.0f} MiB limit while it was read")
+            raise NotReadable("grew", name=path.name, limit=max_bytes / 2 ** 20)
         return b"".join(chunks)
     finally:
         os.close(fd)

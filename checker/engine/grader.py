@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from ..exercises import REGISTRY
-from ..seeds import CHECK_SEED
-from ..judge import judge
 from .. import messages
-from . import sandbox, wire
-from .extract import BadSubmission, build_program, graded_exercises, parse_notebook
+from ..exercises import REGISTRY
+from ..harness import wire
+from ..judge import judge
+from ..seeds import CHECK_SEED
+from ..verdict import Text
+from . import sandbox
+from .extract import ADDED_CELL, BadSubmission, build_program, graded_exercises, parse_notebook
+from .result import NOT_GRADED, ExerciseRow, SubmissionResult
 from .scan import scan
 
-NOT_GRADED = "not graded"
 MAX_LISTED = 50
 
 
@@ -32,15 +34,16 @@ MAX_LISTED = 50
 class Task:
     student: str
     assignment: str
-    files: dict                      # notebook file name -> submitted bytes, or the text of why it was not read
+    files: dict                      # notebook file name -> submitted bytes, or a Text of why it was not read
     sources: dict                    # notebook file name -> the instructor's source notebook text
     seed: int = 0                    # this student's hidden cases
-    problems: list = field(default_factory=list)   # found while collecting the files
+    problems: list = field(default_factory=list)   # Texts: found while collecting the files
+    language: str = "en"             # of every learner-facing word in the result
 
 
-def grade(task: Task, limits: sandbox.Limits | None = None) -> dict:
-    """Plain, JSON-ready result: per exercise score, max, mistake id, message and status; flags;
-    problems; isolation; not_graded ('' or why the grader could not grade it)."""
+def grade(task: Task, limits: sandbox.Limits | None = None) -> SubmissionResult:
+    """Per exercise score, max, mistake id, message and status; flags; problems; isolation;
+    not_graded ('' or why the grader could not grade it). Never raises."""
     try:
         return _grade(task, limits or sandbox.Limits())
     except Exception as exc:  # a grader bug, or a resource the grader lacks: loud, never a silent 0
@@ -48,7 +51,8 @@ def grade(task: Task, limits: sandbox.Limits | None = None) -> dict:
         return not_graded(task, why)
 
 
-def not_graded(task: Task, why: str, isolation: str = "") -> dict:
+def not_graded(task: Task, why: str, isolation: str = "") -> SubmissionResult:
+    """A row 'not graded' (0 of its points) for every exercise of the assignment; why is for the instructor."""
     rows = []
     for name, text in sorted(task.sources.items()):
         try:
@@ -56,36 +60,41 @@ def not_graded(task: Task, why: str, isolation: str = "") -> dict:
         except Exception:  # the course's own notebook is broken: the reason says what failed
             exercises = {}
         for exercise, points in exercises.items():
-            rows.append(_row(name, exercise, 0, points, None,
-                             messages.text("engine.not_graded", exercise=exercise), NOT_GRADED))
-    return {"student": task.student, "assignment": task.assignment, "exercises": rows, "flags": [],
-            "problems": list(task.problems), "isolation": isolation, "not_graded": why}
+            rows.append(ExerciseRow(name, exercise, 0.0, float(points), None,
+                                    _say(task, Text("engine.not_graded", {"exercise": exercise})), NOT_GRADED))
+    return SubmissionResult(task.student, task.assignment, rows, [], _bounded(task, task.problems, "more_problems"),
+                            isolation, why)
 
 
-def _grade(task: Task, limits: sandbox.Limits) -> dict:
+def _say(task: Task, phrase) -> str:
+    return messages.say(phrase, task.language) if isinstance(phrase, Text) else str(phrase)
+
+
+def _grade(task: Task, limits: sandbox.Limits) -> SubmissionResult:
     rows, flags, problems = [], [], list(task.problems)
     planned, notebooks, cases, reference_users = [], [], {}, set()
     for extra in sorted(set(task.files) - set(task.sources)):
-        problems.append(messages.text("engine.unexpected_file", name=extra[:100]))
+        problems.append(Text("engine.unexpected_file", {"name": extra[:100]}))
     for name in sorted(task.sources):
         source = nbformat.reads(task.sources[name], as_version=4)
         exercises = graded_exercises(source)
         data = task.files.get(name)
-        if data is None or isinstance(data, str):
-            why = messages.text("engine.missing", notebook=name) if data is None else data
+        if not isinstance(data, bytes):
+            why = Text("engine.missing", {"notebook": name}) if data is None else data
             problems.append(why)
-            rows += [_zero(name, ex, pts, why) for ex, pts in exercises.items()]
+            rows += [_zero(task, name, ex, pts, why) for ex, pts in exercises.items()]
             continue
         try:
             built = build_program(source, parse_notebook(data, name))
         except BadSubmission as exc:
-            problems.append(str(exc))
-            rows += [_zero(name, ex, pts, str(exc)) for ex, pts in exercises.items()]
+            problems.append(exc.text)
+            rows += [_zero(task, name, ex, pts, exc.text) for ex, pts in exercises.items()]
             continue
-        problems += [f"{name}: {p}" for p in built.problems]
+        problems += [Text("engine.notebook_problem", {"notebook": name, "problem": p}) for p in built.problems]
         for label, src in built.learner_cells:
-            for finding in scan(f"{name}, cell {label}", src):
-                flags.append(str(finding))
+            cell = Text("flag.cell", {"notebook": name, "label": _cell_name(label)})
+            for finding in scan(cell, src):
+                flags.append(finding.text)
                 if finding.uses_reference and label in exercises:
                     reference_users.add((name, label))
         notebooks.append({"name": name, "steps": built.steps})
@@ -99,73 +108,80 @@ def _grade(task: Task, limits: sandbox.Limits) -> dict:
         run = sandbox.run(program, limits)
         if not run.started:
             log = " | ".join(run.log.strip().splitlines()[-3:])
-            return {**not_graded(task, f"the sandbox did not start: {run.ended}" + (f" ({log})" if log else ""),
-                                  run.isolation), "flags": flags}
-        if run.ended:
-            problems.append(messages.text("engine.stopped", ended=run.ended))
+            result = not_graded(task, f"the sandbox did not start: {run.ended}"
+                                + (f" ({log})" if log else ""), run.isolation)
+            result.flags = _bounded(task, flags, "more_flags")
+            return result
+        if run.stop:
+            problems.append(Text("engine.stopped", {"ended": run.stop}))
     observed, cell_errors = _collect(run.messages if run else [])
     budget = [limits.report_bytes]
     for name, exercises in planned:
+        errors = [_say(task, Text("engine.cell_error_short", e)) for e in cell_errors.get(name, [])]
         for exercise, points in exercises.items():
-            rows.append(_verdict(name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
-                                 cell_errors.get(name, []), run.ended, budget, (name, exercise) in reference_users))
-    problems += [f"{nb}: cell {e}" for nb, errs in cell_errors.items() for e in errs[:5]]
-    return {"student": task.student, "assignment": task.assignment, "exercises": rows,
-            "flags": _bounded(flags, "flags"), "problems": _bounded(problems, "problems"),
-            "isolation": run.isolation if run else "", "not_graded": ""}
+            rows.append(_verdict(task, name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
+                                 errors, run.stop if run else None, budget, (name, exercise) in reference_users))
+    problems += [Text("engine.cell_error", {"notebook": nb, **e}) for nb, errs in cell_errors.items() for e in errs[:5]]
+    return SubmissionResult(task.student, task.assignment, rows, _bounded(task, flags, "more_flags"),
+                            _bounded(task, problems, "more_problems"), run.isolation if run else "", "")
 
 
-def _bounded(items: list, what: str) -> list:
-    """At most MAX_LISTED items (a hostile notebook can produce millions), each of bounded length."""
-    kept = [str(item)[:500] for item in items[:MAX_LISTED]]
-    return kept + ([f"… and {len(items) - MAX_LISTED} more {what}"] if len(items) > MAX_LISTED else [])
+def _cell_name(label: str):
+    return Text("engine.added_cell") if label == ADDED_CELL else label
 
 
-def _collect(messages: list) -> tuple[dict, dict]:
-    """(notebook, exercise) -> its message (the first one counts); notebook -> cell errors."""
+def _bounded(task: Task, items: list, what: str) -> list[str]:
+    """At most MAX_LISTED items, as words (a hostile notebook can produce millions), each of bounded length."""
+    kept = [_say(task, item)[:500] for item in items[:MAX_LISTED]]
+    more = Text("engine.more", {"n": len(items) - MAX_LISTED, "what": Text(f"engine.{what}")})
+    return kept + ([_say(task, more)] if len(items) > MAX_LISTED else [])
+
+
+def _collect(reported: list) -> tuple[dict, dict]:
+    """(notebook, exercise) -> its message (the first one counts); notebook -> its cell errors
+    ({cell, error}), in the order they happened."""
     observed, cell_errors = {}, {}
-    for m in messages:
+    for m in reported:
         notebook = m.get("notebook")
         if not isinstance(notebook, str):
             continue
         if isinstance(m.get("observed"), str):
             observed.setdefault((notebook, m["observed"]), m)
-        elif isinstance(m.get("cell_error"), str):
-            cell_errors.setdefault(notebook, []).append(m["cell_error"][:400])
+        elif isinstance(m.get("cell_error"), str) and isinstance(m.get("cell"), str):
+            cell_errors.setdefault(notebook, []).append({"cell": _cell_name(m["cell"][:100]),
+                                                         "error": m["cell_error"][:400]})
     return observed, cell_errors
 
 
-def _row(notebook, exercise, score, max_score, mistake, message, status="graded"):
-    return {"notebook": notebook, "exercise": exercise, "score": float(score), "max_score": float(max_score),
-            "mistake": mistake, "message": message, "status": status}
+def _zero(task: Task, notebook, exercise, points, why) -> ExerciseRow:
+    message = Text("engine.zero", {"exercise": exercise, "why": why})
+    return ExerciseRow(notebook, exercise, 0.0, float(points), None, _say(task, message))
 
 
-def _zero(notebook, exercise, points, why: str) -> dict:
-    return _row(notebook, exercise, 0, points, None, messages.text("engine.zero", exercise=exercise, why=why))
-
-
-def _verdict(notebook, exercise, points, groups, message, cell_errors, ended, budget, used_reference) -> dict:
+def _verdict(task, notebook, exercise, points, groups, reported, cell_errors, ended, budget,
+             used_reference) -> ExerciseRow:
     if used_reference:
-        return _row(notebook, exercise, 0, points, "uses_reference",
-                    messages.text("engine.uses_reference", exercise=exercise))
-    if message is None:
-        why = messages.text("engine.stopped_before", exercise=exercise, ended=ended) if ended else \
-            messages.text("engine.never_reached", exercise=exercise)
-        return _zero(notebook, exercise, points, why)
-    if "observations" not in message:
-        why = (messages.text("engine.not_defined_errors", exercise=exercise, errors=cell_errors[:3]) if cell_errors
-               else messages.text("engine.not_defined", exercise=exercise))
-        return _zero(notebook, exercise, points, why)
+        return ExerciseRow(notebook, exercise, 0.0, float(points), "uses_reference",
+                           _say(task, Text("engine.uses_reference", {"exercise": exercise})))
+    if reported is None:
+        why = Text("engine.stopped_before", {"exercise": exercise, "ended": ended}) if ended else \
+            Text("engine.never_reached", {"exercise": exercise})
+        return _zero(task, notebook, exercise, points, why)
+    if "observations" not in reported:
+        why = (Text("engine.not_defined_errors", {"exercise": exercise, "errors": cell_errors[:3]}) if cell_errors
+               else Text("engine.not_defined", {"exercise": exercise}))
+        return _zero(task, notebook, exercise, points, why)
     visible, hidden = groups
     try:
-        raw = message["observations"]
+        raw = reported["observations"]
         if not isinstance(raw, list) or len(raw) != len(visible) + len(hidden):
-            raise wire.WireError("wrong number of observations")
+            raise wire.WireError("observation_count")
         observations = [wire.decode_observation(o, budget) for o in raw]
     except (wire.WireError, RecursionError) as exc:
-        return _zero(notebook, exercise, points, messages.text("engine.unusable", why=str(exc)))
+        why = Text(f"wire.{exc.key}", exc.fields) if isinstance(exc, wire.WireError) else Text("wire.too_deep")
+        return _zero(task, notebook, exercise, points, Text("engine.unusable", {"why": why}))
     verdict = judge(REGISTRY[exercise], visible, observations[:len(visible)])
     if verdict.passed:
         verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):])
-    return _row(notebook, exercise, points if verdict.passed else 0, points, verdict.mistake,
-                messages.render(verdict, reveal=False).message)
+    return ExerciseRow(notebook, exercise, float(points) if verdict.passed else 0.0, float(points), verdict.mistake,
+                       messages.render(verdict, reveal=False, language=task.language).message)

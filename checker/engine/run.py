@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import messages
+from ..verdict import Text
 from . import files, sandbox
 from .grader import Task, not_graded, grade
 from .secret import course_secret, student_seed
@@ -39,7 +40,7 @@ class Submission:
     student: str
     assignment: str
     folder: Path | None
-    problem: str = ""          # why it cannot be opened ('' when it can)
+    problem: Text | None = None   # why it cannot be opened (None when it can)
 
 
 @dataclass
@@ -78,19 +79,21 @@ def discover(submitted: Path, assignments: list[str]) -> tuple[list[Submission],
             continue
         kind = files.entry_kind(Path(student_entry.path))
         if kind != "folder":
-            found += [Submission(student, a, None, f"submitted/{student} is {files.KIND_WORDS[kind]}, not a "
-                                 "folder; it was not opened") for a in assignments]
+            found += [Submission(student, a, None, _not_a_folder(student, kind)) for a in assignments]
             continue
         for entry in sorted(os.scandir(student_entry.path), key=lambda e: e.name):
             kind = files.entry_kind(Path(entry.path))
             if entry.name not in assignments:
                 skipped.append(f"submitted/{student}/{entry.name[:60]}: not an assignment of this course")
             elif kind != "folder":
-                found.append(Submission(student, entry.name, None, f"submitted/{student}/{entry.name} is "
-                                        f"{files.KIND_WORDS[kind]}, not a folder; it was not opened"))
+                found.append(Submission(student, entry.name, None, _not_a_folder(f"{student}/{entry.name}", kind)))
             else:
                 found.append(Submission(student, entry.name, Path(entry.path)))
     return found, skipped
+
+
+def _not_a_folder(path: str, kind: str) -> Text:
+    return Text("engine.not_a_folder", {"path": path, "kind": files.kind_text(kind)})
 
 
 def result_path(out: Path, student: str, assignment: str) -> Path:
@@ -109,9 +112,9 @@ def is_final(path: Path) -> bool:
 
 
 def collect_files(folder: Path | None, expected, budget: int = MAX_SUBMISSION_BYTES) -> tuple[dict, list]:
-    """notebook name -> bytes (or why it was not read) for the expected notebooks, '' for other
-    notebooks there (listed, not read), and problems; nothing is followed, and at most `budget`
-    bytes are read in all."""
+    """notebook name -> bytes (or a Text of why it was not read) for the expected notebooks, ''
+    for other notebooks there (listed, not read), and problems (Texts); nothing is followed, and
+    at most `budget` bytes are read in all."""
     found, problems = {}, []
     if folder is None:
         return found, problems
@@ -119,7 +122,7 @@ def collect_files(folder: Path | None, expected, budget: int = MAX_SUBMISSION_BY
         if not entry.name.endswith(".ipynb"):
             continue
         if not safe_name(entry.name):
-            problems.append(f"a file with an unusable name ({entry.name[:60]!r}) was not read")
+            problems.append(Text("engine.unusable_name", {"name": entry.name[:60]}))
             continue
         if entry.name not in expected:
             found[entry.name] = ""
@@ -128,9 +131,9 @@ def collect_files(folder: Path | None, expected, budget: int = MAX_SUBMISSION_BY
             found[entry.name] = files.read_regular(Path(entry.path), min(budget, files.MAX_NOTEBOOK_BYTES))
             budget -= len(found[entry.name])
         except files.NotReadable as exc:
-            found[entry.name] = str(exc)
+            found[entry.name] = exc.text
         if len(found) > 50:
-            problems.append("more than 50 notebooks; the rest were not read")
+            problems.append(Text("engine.too_many_notebooks"))
             break
     return found, problems
 
@@ -219,7 +222,8 @@ def grade_folder(submitted: Path, out: Path, *, course: Path, scheduler: str | N
                 except Exception as exc:  # the worker died (killed, out of memory): that student only
                     result = not_graded(task, f"the grading worker failed ({type(exc).__name__}: "
                                                f"{str(exc)[:150]})")
-                write_atomically(result_path(out, task.student, task.assignment), json.dumps(result, indent=1))
+                write_atomically(result_path(out, task.student, task.assignment),
+                                 json.dumps(result.to_dict(), indent=1))
                 future.release()
                 bar.update()
                 for sub in itertools.islice(pending, 1):

@@ -25,13 +25,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import watchdog, wire
+from ..harness import wire
+from ..messages import say
+from ..verdict import Text
+from . import watchdog
 
 HERE = Path(__file__).resolve().parent
 CHECKER_DIR = HERE.parent
-HARNESS = [("engine/child.py", "child.py"), ("running.py", "harness/running.py"),
-           ("snapshot.py", "harness/snapshot.py"), ("engine/wire.py", "harness/wire.py"),
-           ("exercises/testfunctions.py", "harness/testfunctions.py")]   # all the sandbox gets
+HARNESS = CHECKER_DIR / "harness"   # its .py files are all the sandbox gets of checker
 INSIDE = "/box"                    # where the harness appears inside the sandbox
 SANDBOX_UIDS = 200_000             # a worker process p uses uid SANDBOX_UIDS + p % 100_000
 SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
@@ -62,9 +63,14 @@ class Limits:
 class ChildRun:
     started: bool                      # the harness said hello: no failure after it is infrastructure's
     messages: list = field(default_factory=list)
-    ended: str = ""                    # why it ended early ('' when it reported done)
+    stop: Text | None = None           # why it ended early (None when it reported done): `stop.<why>`
     log: str = ""                      # the tail of stderr before hello (for infrastructure failures)
     isolation: str = ""
+
+    @property
+    def ended(self) -> str:
+        """Why it ended early, in English ('' when it reported done)."""
+        return say(self.stop) if self.stop else ""
 
 
 class SandboxUnavailable(Exception):
@@ -197,9 +203,8 @@ def _preexec(limits: Limits, drop_to: int | None, nproc: int):
 def _prepare(folder: Path, program: dict) -> None:
     (folder / "in" / "harness").mkdir(parents=True)
     (folder / "empty").mkdir()
-    (folder / "in" / "harness" / "__init__.py").write_text("")
-    for source, target in HARNESS:
-        shutil.copy(CHECKER_DIR / source, folder / "in" / target)
+    for source in HARNESS.glob("*.py"):
+        shutil.copy(source, folder / "in" / "harness" / source.name)
     (folder / "in" / "program.json").write_text(wire.json.dumps(program), encoding="utf-8")
     for path in [folder, *folder.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -218,7 +223,7 @@ def run(program: dict, limits: Limits | None = None) -> ChildRun:
         inside = INSIDE if use_bwrap else str(folder / "in")
         report_r, report_w = os.pipe()
         log_r, log_w = os.pipe()
-        python = [sys.executable, "-I", "-B", f"{inside}/child.py", inside, str(report_w),
+        python = [sys.executable, "-I", "-B", f"{inside}/harness/child.py", inside, str(report_w),
                   str(uid if use_bwrap and uid is not None else -1), *extra_paths()]
         cmd = (bwrap_command(folder / "in", folder / "empty", limits) if use_bwrap else []) + python
         nproc = limits.processes if uid is not None else 0
@@ -229,7 +234,7 @@ def run(program: dict, limits: Limits | None = None) -> ChildRun:
         except OSError as exc:
             for fd in (report_r, report_w, log_r, log_w):
                 os.close(fd)
-            return ChildRun(False, ended=f"the sandbox could not be started ({exc})",
+            return ChildRun(False, stop=Text("stop.not_started", {"error": str(exc)[:200]}),
                             isolation=isolation(use_bwrap))
         os.close(report_w)
         os.close(log_w)
@@ -244,7 +249,7 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
     started = time.monotonic()
     report, log = bytearray(), bytearray()
     streams = {report_r, log_r}
-    ended, last_check, exited_at, crowded = "", 0.0, None, 0
+    ended, last_check, exited_at, crowded = None, 0.0, None, 0
     while streams:
         now = time.monotonic()
         ready, _, _ = select.select(list(streams), [], [], 0.05)
@@ -257,22 +262,22 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
             elif not report:                 # stderr matters only before the harness said hello
                 log = (log + chunk)[-8192:]
         if len(report) > limits.report_bytes:
-            ended = f"its report grew past {limits.report_bytes / 2 ** 20:.0f} MiB"
+            ended = Text("stop.report_too_big", {"mib": limits.report_bytes / 2 ** 20})
         elif now - started > limits.wall_seconds:
-            ended = f"it did not finish within {limits.wall_seconds:g} s"
+            ended = Text("stop.wall", {"seconds": limits.wall_seconds})
         elif now - last_check >= 0.1:
             last_check = now
             use, _ = watchdog.usage(proc.pid, uid)
             cpu_allowed = min(limits.cpu_seconds, (now - started) + 2.0)
             if use.cpu_seconds > cpu_allowed:
-                ended = f"it used more CPU time than allowed ({use.cpu_seconds:.1f} s; more than one core)"
+                ended = Text("stop.cpu", {"seconds": use.cpu_seconds})
             elif use.memory_bytes > limits.memory_bytes:
-                ended = f"it used more than {limits.memory_bytes / 2 ** 20:.0f} MiB of memory"
+                ended = Text("stop.memory", {"mib": limits.memory_bytes / 2 ** 20})
             elif use.processes > limits.processes + 3:   # bwrap's own two, and the interpreter
-                ended = f"it started more than {limits.processes} processes"
+                ended = Text("stop.processes", {"n": limits.processes})
             crowded = crowded + 1 if use.busy > 1 else 0
             if crowded >= 10:   # a second of several busy processes: more than its one core
-                ended = f"it kept {use.busy} processes busy at once (one is allowed)"
+                ended = Text("stop.busy", {"n": use.busy})
         if ended:
             break
         if proc.poll() is not None:
@@ -285,14 +290,14 @@ def _supervise(proc, report_r: int, log_r: int, limits: Limits, uid, isolation_t
     hello = bool(messages) and messages[0].get("hello") == wire.PROTOCOL
     if not ended and not done:
         code = proc.returncode
-        ended = (f"it was killed by signal {signal.Signals(-code).name}" if code and code < 0 and
-                 -code in signal.Signals._value2member_map_ else f"it ended (exit code {code}) before it finished")
+        ended = (Text("stop.signal", {"signal": signal.Signals(-code).name}) if code and code < 0 and
+                 -code in signal.Signals._value2member_map_ else Text("stop.exit", {"code": code}))
         if problem:
-            ended += f"; {problem}"
+            ended = Text("stop.and_report", {"ended": ended, "report": problem})
     return ChildRun(hello, messages[1:] if hello else [], ended, log.decode("utf-8", "replace"), isolation_text)
 
 
-def _parse(report: bytes) -> tuple[list, str]:
+def _parse(report: bytes) -> tuple[list, Text | None]:
     """The well-formed messages, up to the first malformed line; and what was wrong with it."""
     messages = []
     lines = report.split(b"\n", MAX_MESSAGES)
@@ -301,10 +306,10 @@ def _parse(report: bytes) -> tuple[list, str]:
         try:
             messages.append(wire.parse_line(line))
         except wire.WireError as exc:
-            return messages, f"its report was damaged ({exc})"
+            return messages, Text("stop.report_damaged", {"why": Text(f"wire.{exc.key}", exc.fields)})
     if too_many:   # the first lines (the hello among them) still count
-        return messages, f"its report had more than {MAX_MESSAGES} lines"
-    return messages, ("its report ended mid-line" if lines[-1] else "")
+        return messages, Text("stop.report_too_long", {"n": MAX_MESSAGES})
+    return messages, (Text("stop.report_cut") if lines[-1] else None)
 
 
 def _kill(proc, uid) -> None:

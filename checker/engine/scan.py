@@ -9,6 +9,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..messages import say
+from ..verdict import Text
 from .extract import PARSE_ERRORS, without_magics
 
 MAX_FINDINGS = 200  # per cell; a hostile cell can hold millions
@@ -28,13 +30,23 @@ SYSTEM = {"open", "os.system", "os.popen", "os.remove", "os.unlink", "os.fork", 
 
 @dataclass(frozen=True)
 class Finding:
-    cell: str
+    cell: object          # a Text or a plain label: where the cell is
     line: int
-    what: str
+    phrase: Text          # `flag.<kind>` with its fields
     uses_reference: bool = False
 
-    def __str__(self):
-        return f"{self.cell}, line {self.line}: {self.what}"
+    @property
+    def what(self) -> str:
+        """What it saw, in English."""
+        return say(self.phrase)
+
+    @property
+    def text(self) -> Text:
+        return Text("flag.line", {"cell": self.cell, "line": self.line, "what": self.phrase})
+
+
+def _flag(kind: str, **fields) -> Text:
+    return Text(f"flag.{kind}", fields)
 
 
 def _dotted(node) -> str:
@@ -48,14 +60,14 @@ def _dotted(node) -> str:
     return ".".join([node.id] + parts[::-1])
 
 
-def scan(cell: str, source: str) -> list[Finding]:
+def scan(cell, source: str) -> list[Finding]:
     """The suspicious lines of one cell of learner code."""
     try:
         tree = ast.parse(without_magics(source))
     except SyntaxError as exc:
-        return [Finding(cell, exc.lineno or 0, "does not parse as Python")]
+        return [Finding(cell, exc.lineno or 0, _flag("syntax"))]
     except PARSE_ERRORS:
-        return [Finding(cell, 0, "cannot be analysed (nested too deeply or too large)")]
+        return [Finding(cell, 0, _flag("too_complex"))]
     found, numbers = [], 0
     for node in ast.walk(tree):
         if len(found) >= MAX_FINDINGS:
@@ -66,8 +78,7 @@ def scan(cell: str, source: str) -> list[Finding]:
             before = numbers
             numbers += len(_NUMBER.findall(node.value)) if isinstance(node.value, str) else 1
             if before < TABLE_NUMBERS <= numbers:
-                found.append(Finding(cell, line, f"holds a table of {TABLE_NUMBERS} or more numbers "
-                                     "(an answer sheet?)"))
+                found.append(Finding(cell, line, _flag("table", n=TABLE_NUMBERS)))
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             imported = [a.name for a in node.names]
@@ -75,25 +86,24 @@ def scan(cell: str, source: str) -> list[Finding]:
                 root = module.split(".")[0]
                 if root == "checker":
                     reference = "reference" in module or "reference" in imported
-                    found.append(Finding(cell, line, f"imports {module}" + (" (the reference)" if reference
-                                                                            else " (checker's internals)"),
-                                         uses_reference=reference))
+                    found.append(Finding(cell, line, _flag("imports_reference" if reference else "imports_internals",
+                                                           module=module[:100]), uses_reference=reference))
                 elif root in {m.split(".")[0] for m in SYSTEM | INTROSPECTION}:
-                    found.append(Finding(cell, line, f"imports {module}"))
+                    found.append(Finding(cell, line, _flag("imports", module=module[:100])))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Attribute):
                     owner = _dotted(target.value)
                     if owner.split(".")[0] in MODULE_NAMES:
-                        found.append(Finding(cell, line, f"assigns to {owner}.{target.attr} (changes another module)"))
+                        found.append(Finding(cell, line, _flag("assigns_module", name=f"{owner}.{target.attr}"[:100])))
         elif isinstance(node, (ast.Name, ast.Attribute)):
             name = _dotted(node)
             if name in INTROSPECTION:
-                found.append(Finding(cell, line, f"uses {name}"))
+                found.append(Finding(cell, line, _flag("introspection", name=name)))
             elif name in SYSTEM:
-                found.append(Finding(cell, line, f"uses {name} (file, network or process access)"))
+                found.append(Finding(cell, line, _flag("system", name=name)))
             elif "checker.reference" in name or name.startswith("reference."):
-                found.append(Finding(cell, line, f"uses {name} (the reference)", uses_reference=True))
-    unique = {(f.cell, f.line, f.what): f for f in found}
+                found.append(Finding(cell, line, _flag("reference", name=name[:100]), uses_reference=True))
+    unique = {(f.line, f.what): f for f in found}
     return sorted(unique.values(), key=lambda f: (f.line, f.what))

@@ -6,10 +6,11 @@ an exercise means writing its class, nothing else here.
 import importlib
 import pkgutil
 
+from .. import messages
 from .base import DECLARED, Case, Exercise, Mutant
 
 COURSE_ORDER = ("activation", "network", "gradcheck", "ema")   # modules in the course's order; others follow
-_HELPERS = {"base", "testfunctions"}
+_HELPERS = {"base"}
 
 for _module in COURSE_ORDER + tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
                                            if m.name not in COURSE_ORDER and m.name not in _HELPERS)):
@@ -23,7 +24,7 @@ def get_exercise(exercise_id: str) -> Exercise:
     try:
         return REGISTRY[exercise_id]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown exercise {exercise_id!r}; the exercises are: {', '.join(EXERCISES)}") from None
+        raise ValueError(messages.text("api.unknown_exercise", name=exercise_id, exercises=list(EXERCISES))) from None
 
 
 __all__ = ["EXERCISES", "REGISTRY", "get_exercise", "Exercise", "Case", "Mutant"]

@@ -7,7 +7,7 @@ An Exercise subclass supplies
 - optionally ``extra_problem(case, snap)``: a check that does not use the reference
   (numerical gradients, properties), and ``describe(case)`` for messages.
 Labels and details are catalogue keys with fields (``checker.verdict.Text``), never words.
-Learner code never runs here: it only maps a case's inputs to outputs (``checker.running``).
+Learner code never runs here: it only maps a case's inputs to outputs (``checker.harness.running``).
 """
 from __future__ import annotations
 

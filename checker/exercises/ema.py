@@ -143,7 +143,7 @@ class EMAUpdate(Exercise):
 
     def expected(self, case):
         new = ref.ema_update(**case.args)
-        return NamedList(new, [f"new shadow[{i}]" for i in range(len(new))])
+        return NamedList(new, [f"new_shadow[{i}]" for i in range(len(new))])
 
     @property
     def mutants(self):

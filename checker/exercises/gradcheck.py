@@ -16,7 +16,7 @@ from ..verdict import Problem, ProblemKind as K, Text
 from .base import Case, Exercise, Mutant
 
 
-from .testfunctions import GRADIENTS, bumps, cubes, curved
+from ..harness.testfunctions import GRADIENTS, bumps, cubes, curved
 
 FORMULAS = {curved: "Σ sin(x)·x² + x_first·x_last", bumps: "Σ exp(x/2)/(1 + x²)", cubes: "Σ x³"}
 

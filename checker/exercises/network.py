@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..compare import NamedList, Named
-from ..snapshot import SnapshotKind
+from ..harness.snapshot import SnapshotKind
 from ..verdict import Problem, ProblemKind, Text
 from .activation import batch
 from .base import Case, Exercise, Mutant, spread_activations

@@ -35,6 +35,11 @@ def text(key: str, language: str | Catalogue = "en", **fields) -> str:
     return _Writer(catalogue(language), reveal=True).format(key, fields)
 
 
+def say(phrase: Text, language: str | Catalogue = "en") -> str:
+    """A Text (a catalogue key and its fields) as words."""
+    return text(phrase.key, language, **phrase.fields)
+
+
 def mistakes(language: str | Catalogue = "en") -> dict[str, Mistake]:
     """Mistake id -> (explanation, hint), the generic wording."""
     cat = catalogue(language)

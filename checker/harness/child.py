@@ -1,7 +1,7 @@
-"""Runs inside the sandbox, in a fresh interpreter: python child.py INPUT_DIR REPORT_FD
+"""Runs inside the sandbox, in a fresh interpreter: python -I INPUT_DIR/harness/child.py INPUT_DIR REPORT_FD DROP_TO
 
-It imports nothing from checker (which is not there): only copies of running.py, snapshot.py,
-wire.py and testfunctions.py in INPUT_DIR/harness. It says hello on the report pipe before any
+It imports nothing from checker (which is not there): only the copy of checker/harness in
+INPUT_DIR/harness. It says hello on the report pipe before any
 learner code runs (so the parent can tell a sandbox that never started from a submission that
 broke it), then, for each notebook, runs the steps in a fresh namespace: the program's cells, and
 at each autograder test cell the learner's function as it stands there, on that exercise's
@@ -61,7 +61,7 @@ def run_notebook(notebook: dict, cases: dict, cell_seconds: float, exercise_seco
             with running._time_limit(cell_seconds):
                 exec(compile(source, f"<{label}>", "exec"), namespace)
         except BaseException as exc:  # the learner's cell failed; later cells still run
-            send(notebook=name, cell_error=f"{label}: {type(exc).__name__}: {running._safe_str(exc)[:300]}")
+            send(notebook=name, cell=label, cell_error=f"{type(exc).__name__}: {running._safe_str(exc)[:300]}")
 
 
 def probe(paths: list) -> dict:

@@ -31,7 +31,7 @@ _array_equal = np.array_equal
 _abs = np.abs
 _max = np.max
 _ndarray = np.ndarray
-CHECKER_DIR = os.path.dirname(os.path.abspath(__file__))
+CHECKER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # checker/
 REFERENCE_DIR = os.path.join(CHECKER_DIR, "reference")
 MAX_PRINTED = 4000  # characters of the learner's printed output kept
 
@@ -72,7 +72,7 @@ class _BoundedText(io.TextIOBase):
 
     def getvalue(self):
         text = "".join(self.parts)
-        return text + (f"\n… ({self.size - MAX_PRINTED} more characters)" if self.size > MAX_PRINTED else "")
+        return text + ("\n…" if self.size > MAX_PRINTED else "")   # no words here: the harness has no catalogue
 
 
 def _is_learner_frame(filename: str) -> bool:
@@ -202,7 +202,7 @@ def _safe_str(exc: BaseException) -> str:
     try:
         return str(exc)[:1000]
     except BaseException:
-        return "(its message could not be shown)"
+        return ""   # its __str__ failed: the message shows the exception's type alone
 
 
 def _call_in_thread(fn, args, observation, time_limit, watch):

@@ -7,7 +7,7 @@ to the child (a read-only file):
 from the child (one JSON object per line on a pipe):
     {"hello": PROTOCOL}                                the harness started; no learner code has run
     {"observed": exercise, "observations": [...]}      at that exercise's test cell
-    {"cell_error": text}
+    {"cell": label, "cell_error": text}
     {"done": true}
 an observation is Observation's fields plus "output", a snapshot {"kind", "type_name", "dtype",
 "values": array or null, "items": [...]}.
@@ -22,7 +22,7 @@ import json
 
 import numpy as np
 
-PROTOCOL = 2
+PROTOCOL = 3
 MAX_DEPTH = 4             # snapshot nesting: a list of arrays inside a tuple is depth 2
 MAX_ITEMS = 64
 MAX_NDIM = 8
@@ -32,7 +32,11 @@ CASE_DTYPES = ("<f8", "<f4", "<i8", "|b1")
 
 
 class WireError(Exception):
-    """What came back is not well-formed."""
+    """What came back is not well-formed: key names the reason (messages' `wire.<key>`), with its fields."""
+
+    def __init__(self, key: str, **fields):
+        super().__init__(key)
+        self.key, self.fields = key, fields
 
 
 # ---------------------------------------------------------------- both sides
@@ -47,31 +51,31 @@ def encode_array(a: np.ndarray) -> dict:
 def decode_array(document, allowed=CASE_DTYPES, budget: list | None = None) -> np.ndarray:
     """An ndarray from encode_array's form; budget = [bytes left], charged and checked."""
     if not isinstance(document, dict) or set(document) != {"dtype", "shape", "data"}:
-        raise WireError("an array must have exactly dtype, shape and data")
+        raise WireError("array_fields")
     dtype, shape, data = document["dtype"], document["shape"], document["data"]
     if dtype not in allowed:
-        raise WireError(f"array dtype {str(dtype)[:20]!r} is not allowed")
+        raise WireError("array_dtype", dtype=str(dtype)[:20])
     if (not isinstance(shape, list) or len(shape) > MAX_NDIM
             or not all(type(n) is int and 0 <= n < 2 ** 31 for n in shape)):
-        raise WireError("bad array shape")
+        raise WireError("array_shape")
     if not isinstance(data, str):
-        raise WireError("array data must be text")
+        raise WireError("array_data_type")
     count = 1
     for n in shape:
         count *= n
     size = count * np.dtype(dtype).itemsize
     if len(data) != 4 * ((size + 2) // 3):
-        raise WireError("array data does not match its shape")
+        raise WireError("array_size")
     if budget is not None:
         budget[0] -= size
         if budget[0] < 0:
-            raise WireError("the arrays are larger than the budget")
+            raise WireError("over_budget")
     try:
         raw = base64.b64decode(data, validate=True)
     except ValueError:
-        raise WireError("array data is not base64") from None
+        raise WireError("not_base64") from None
     if len(raw) != size:
-        raise WireError("array data does not match its shape")
+        raise WireError("array_size")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(np.dtype(dtype).newbyteorder("="))
 
 
@@ -138,11 +142,11 @@ def parse_line(line: bytes) -> dict:
     try:
         document = json.loads(line)
     except RecursionError:
-        raise WireError("a report line is nested too deeply") from None
+        raise WireError("too_deep") from None
     except (ValueError, UnicodeDecodeError):
-        raise WireError("a report line is not JSON") from None
+        raise WireError("not_json") from None
     if not isinstance(document, dict):
-        raise WireError("a report line is not an object")
+        raise WireError("not_object")
     return document
 
 
@@ -152,47 +156,47 @@ def _text(value, limit: int) -> str:
 
 def decode_snapshot(document, budget: list, depth: int = 0):
     """A Snapshot rebuilt from checked plain data (its values float64 arrays only)."""
-    from ..snapshot import Snapshot, SnapshotKind
+    from .snapshot import Snapshot, SnapshotKind
 
     if document is None:
         return None
     if not isinstance(document, dict) or depth > MAX_DEPTH:
-        raise WireError("a snapshot must be an object, nested at most a few levels")
+        raise WireError("snapshot_shape")
     kind, type_name, dtype = document.get("kind"), document.get("type_name"), document.get("dtype")
     items = document.get("items")
     if kind not in SNAPSHOT_KINDS or not isinstance(type_name, str):
-        raise WireError("bad snapshot kind or type name")
+        raise WireError("snapshot_kind")
     if dtype is not None and not isinstance(dtype, str):
-        raise WireError("bad snapshot dtype")
+        raise WireError("snapshot_dtype")
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        raise WireError("bad snapshot items")
+        raise WireError("snapshot_items")
     values = document.get("values")
     if values is not None:
         values = decode_array(values, allowed=("<f8",), budget=budget)
     decoded = tuple(decode_snapshot(item, budget, depth + 1) for item in items)
     if any(item is None for item in decoded):
-        raise WireError("a snapshot item is missing")
+        raise WireError("snapshot_item_missing")
     return Snapshot(SnapshotKind(kind), _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded)
 
 
 def decode_observation(document, budget: list):
-    from ..running import Observation
-    from ..snapshot import ErrorKind
+    from .running import Observation
+    from .snapshot import ErrorKind
 
     if not isinstance(document, dict):
-        raise WireError("an observation must be an object")
+        raise WireError("observation_shape")
     fields = {}
     for name, kind in OBSERVATION_FIELDS.items():
         value = document.get(name)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise WireError(f"observation field {name} has the wrong type")
+            raise WireError("observation_field", name=name)
         fields[name] = _text(value, 4000) if isinstance(value, str) else value
     if fields["error"] not in ERROR_KINDS:
-        raise WireError("unknown error kind")
+        raise WireError("error_kind")
     fields["error"] = None if fields["error"] is None else ErrorKind(fields["error"])
     if not all(isinstance(m, str) for m in fields["modified_inputs"]) or \
             not all(isinstance(w, str) for w in fields["warnings"]):
-        raise WireError("observation lists must hold text")
+        raise WireError("observation_lists")
     fields["modified_inputs"] = [m[:100] for m in fields["modified_inputs"][:20]]
     fields["warnings"] = [w[:300] for w in fields["warnings"][:20]]
     seconds = float(fields["seconds"])
