@@ -6,7 +6,7 @@ module of checker/reference/, named ID):
   argument of the reference, no mutants yet);
 - tests/test_exercise_ID.py: the learner-style tests, as failing placeholders to fill in;
 - the exercise's summary (the reference's first docstring line) in the message catalogue;
-- five cells at the end of notebooks/ASSIGNMENT/NAME.ipynb, with nbgrader metadata: the
+- five cells at the end of notebooks/ASSIGNMENT/NAME.ipynb (before its closing Summary), with nbgrader metadata: the
   statement, the answer cell (the reference's body as the solution), the self-check, the
   autograder test worth N points, and the common-mistakes note;
 - the exercise in README's table, in its notebook's row.
@@ -123,6 +123,15 @@ def _cells(exercise_id: str, points: int, params: list[str], solution: str) -> l
     ]
 
 
+def _summary_index(nb) -> int:
+    """Where new cells go: before the notebook's closing '## Summary' cell, else at the end."""
+    for i in range(len(nb.cells) - 1, -1, -1):
+        cell = nb.cells[i]
+        if cell.cell_type == "markdown" and cell.source.lstrip().lower().startswith("## summary"):
+            return i
+    return len(nb.cells)
+
+
 def new_exercise(exercise_id: str, notebook: str, points: int = 1, root: Path = ROOT) -> list[Path]:
     """Write the exercise, its tests and its notebook cells; returns the files written."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", exercise_id) or keyword.iskeyword(exercise_id):
@@ -150,7 +159,8 @@ def new_exercise(exercise_id: str, notebook: str, points: int = 1, root: Path = 
     with open(catalogue, "a", encoding="utf-8") as f:   # the words shown when a check passes
         f.write(f'\n[exercise.{exercise_id}]\nsummary = "{summary.replace("{", "{{").replace("}", "}}")}"\n')
     nb = nbformat.read(nb_path, as_version=4)
-    nb.cells.extend(_cells(exercise_id, points, params, _solution(fn)))
+    at = _summary_index(nb)
+    nb.cells[at:at] = _cells(exercise_id, points, params, _solution(fn))
     nbformat.write(nb, nb_path)
     readme = root / "README.md"
     if readme.is_file():

@@ -68,3 +68,11 @@ def test_its_notebook_passes_its_own_tests_and_the_learner_version_fails_them(sc
                           "print(problems); sys.exit(1 if problems else 0)"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_the_notebook_structure_tests_pass_on_its_notebook(scaffolded):
+    copy, env, _ = scaffolded
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notebooks.py",
+                          "-k", "01_sigmoid and (outputs or goals or self_check)"], cwd=copy, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "3 passed" in out.stdout, out.stdout[-3000:]
