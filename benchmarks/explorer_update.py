@@ -12,7 +12,6 @@ Prints the median milliseconds of each and the ratio. Targets: explorer < 30 ms,
 """
 import argparse
 import re
-import statistics
 
 import nbformat
 from nbclient import NotebookClient

@@ -23,10 +23,24 @@ def describe(snap: Snapshot) -> Text:
     if snap.kind == SnapshotKind.SEQUENCE:
         return Text("value.sequence", {"type": snap.type_name, "n": len(snap.items)})
     if snap.kind == SnapshotKind.ARRAY:
+        if snap.values is None:   # numbers could not be read from it (an object or string array)
+            return Text("value.array_of_objects", {"dtype": snap.dtype})
         return Text("value.array", {"shape": snap.shape, "dtype": snap.dtype})
     if snap.kind == SnapshotKind.SCALAR:
         return Text("value.scalar", {"type": snap.type_name})
     return Text("value.other", {"type": snap.type_name})
+
+
+def plain(snap: Snapshot | None):
+    """The learner's output as plain data: a float64 array (a number is 0-d), a list of them for
+    a sequence, or None for anything else."""
+    if snap is None:
+        return None
+    if snap.kind == SnapshotKind.SEQUENCE:
+        return [plain(item) for item in snap.items]
+    if snap.kind in (SnapshotKind.ARRAY, SnapshotKind.SCALAR) and snap.values is not None and snap.dtype != "bool":
+        return _asarray(snap.values, dtype=_float64)
+    return None
 
 
 def close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.ndarray:
@@ -39,8 +53,9 @@ def close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.nda
 
 def compare(want, snap: Snapshot, tolerance=STRICT, path: str = "") -> Problem | None:
     """The first problem of snap against want, or None when they agree within tolerance."""
-    if snap.kind == SnapshotKind.NONE:
-        return Problem(K.RETURNED_NONE, path=path)
+    if snap.kind == SnapshotKind.NONE:   # an entry of a list left None: a loop that missed it
+        return Problem(K.RETURNED_NONE, "entry", path=path, mistake="layer_left_none") if path else \
+            Problem(K.RETURNED_NONE, path=path)
     if isinstance(want, (tuple, list)):
         return _compare_sequence(want, snap, tolerance, path)
     if isinstance(want, float):

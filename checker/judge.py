@@ -4,13 +4,15 @@
 Nothing here calls learner code. The observations are plain data (``checker.harness.running``).
 Diagnosis compares the learner's outputs with the exercise's mutants on the same cases
 (a mutant explains the answer when it agrees on every case, exceptions included), then
-with ratio signatures (≡ −1, ≡ 2, ≡ N, ≡ 1/N, ≡ c).
+with ratio signatures (≡ −1, ≡ 2, ≡ N, ≡ 1/N), then with the properties every right answer
+has (checked on the exercise's probes and cases: the first that fails is named), then says
+whether the answer is a constant multiple of the right one.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .compare import FLOAT32, compare
+from .compare import FLOAT32, compare, plain
 from .exercises.base import Case, Exercise, run_quietly
 from .mistakes import MISTAKES
 from .harness.snapshot import ErrorKind, SnapshotKind
@@ -19,6 +21,8 @@ from .verdict import FailingCase, Note, NoteKind, ProblemKind, Text, Verdict
 # Problems no mutant can explain: the answer is not a value to compare, or was cut short.
 _UNDIAGNOSABLE = {ProblemKind.RETURNED_NONE, ProblemKind.INTEGER_DTYPE, ProblemKind.TOO_SLOW}
 _MAX_PRINTED_LINES = 8
+# Problems after which a failing property is the best explanation (a NaN or a wrong type says more itself).
+_PROPERTY_KINDS = {ProblemKind.VALUE, ProblemKind.PROPERTY, ProblemKind.WRONG_SHAPE}
 
 
 def _agrees(mutant_fn, case: Case, obs) -> bool:
@@ -32,7 +36,10 @@ def _agrees(mutant_fn, case: Case, obs) -> bool:
 
 
 def _matching_mutant(ex: Exercise, cases, observations):
+    changed = any(o.modified_inputs for o in observations)
     for mutant in list(ex.mutants) + list(ex.fitted_mutants(cases, observations)):
+        if mutant.in_place and not changed:
+            continue
         if all(_agrees(mutant.fn, c, o) for c, o in zip(cases, observations)):
             return mutant
     return None
@@ -89,28 +96,50 @@ def _ratio_signature(ex: Exercise, cases, observations, wants):
     return None
 
 
+def _violated_property(ex: Exercise, cases, observations):
+    """(name, case index, fields) of the first property of a right answer that the outputs break, or None."""
+    order = sorted(range(len(cases)), key=lambda i: not cases[i].public)   # probes first: they may be shown
+    outputs = [plain(observations[i].output) if observations[i].error is None else None for i in order]
+    for prop in ex.properties:
+        try:
+            found = prop.check([cases[i] for i in order], outputs)
+        except Exception:   # an output of a shape the property cannot read: it cannot tell
+            continue
+        if found is not None:
+            return prop.name, order[found[0]], found[1]
+    return None
+
+
 def _diagnose(ex, cases, observations, wants, problem, failing_obs):
-    """(mistake id or None, diagnosis Text or None, explanation Text or None): a matching mutant
-    first, then what the failing property says, then inputs changed in place, then a ratio
-    signature, then the kind of problem."""
+    """(mistake id or None, diagnosis Text or None, explanation Text or None, (property, case
+    index) or None): a matching mutant first, then what the failing problem says, then inputs
+    changed in place, then a ratio signature, then a property of right answers that fails, then
+    a constant factor, then the kind of problem."""
     if problem.kind not in _UNDIAGNOSABLE:
         mutant = _matching_mutant(ex, cases, observations)
         if mutant is not None:
-            return mutant.mistake, Text(f"mutant.{mutant.detail}", mutant.data) if mutant.detail else None, None
+            return mutant.mistake, Text(f"mutant.{mutant.detail}", mutant.data) if mutant.detail else None, None, None
     if problem.mistake is not None:
-        return problem.mistake, None, None
+        return problem.mistake, None, None, None
     if problem.kind == ProblemKind.INPUT_MODIFIED:  # the results were right; only the inputs changed
-        return "input_modified", None, None
+        return "input_modified", None, None, None
     if failing_obs.modified_inputs:
-        return "input_modified", Text("diagnosis.also_wrong", {"changed": list(failing_obs.modified_inputs)}), None
-    if problem.kind not in _UNDIAGNOSABLE:
-        signature = _ratio_signature(ex, cases, observations, wants)
-        if signature is not None:
-            mistake, factor = signature
-            if mistake is not None:
-                return mistake, None, None
-            return None, None, Text("explanation.constant_factor", {"factor": factor})
-    return (problem.kind.value if problem.kind.value in MISTAKES else None), None, None
+        return ("input_modified", Text("diagnosis.also_wrong", {"changed": list(failing_obs.modified_inputs)}),
+                None, None)
+    if problem.kind in _UNDIAGNOSABLE:
+        return problem.kind.value, None, None, None
+    signature = _ratio_signature(ex, cases, observations, wants)
+    if signature is not None and signature[0] is not None:
+        return signature[0], None, None, None
+    violated = _violated_property(ex, cases, observations) if problem.kind in _PROPERTY_KINDS else None
+    if violated is not None:
+        name, index, fields = violated
+        return None, None, Text(f"property.{ex.id}.{name}", fields), (name, index)
+    if signature is not None:
+        factor = signature[1]
+        return None, None, Text("explanation.all_zero" if factor == 0 else "explanation.constant_factor",
+                                {"factor": factor}), None
+    return (problem.kind.value if problem.kind.value in MISTAKES else None), None, None, None
 
 
 def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
@@ -133,22 +162,34 @@ def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
 
     i = failing[0]
     problem, obs = assessed[i][0], observations[i]
-    mistake, diagnosis, explanation = _diagnose(ex, cases, observations, wants, problem, obs)
+    mistake, diagnosis, explanation, violated = _diagnose(ex, cases, observations, wants, problem, obs)
+    prop = None
+    if violated is not None:
+        prop, at = violated
+        if assessed[at][0] is not None:   # show the case where the property fails
+            i = at
+            problem, obs = assessed[i][0], observations[i]
     if obs.modified_inputs and mistake != "input_modified":
         notes.append(Note(NoteKind.INPUTS_CHANGED, {"changed": list(obs.modified_inputs)}))
-    return failed(mistake, case=FailingCase(ex.describe(cases[i]), cases[i].args, cases[i].shown),
-                  problem=problem, diagnosis=diagnosis, explanation=explanation,
-                  explained=ex.explain(cases[i], obs.output),
+    case = cases[i]
+    return failed(mistake, case=FailingCase(ex.describe(case), case.args, case.shown, case.public),
+                  problem=problem, diagnosis=diagnosis, explanation=explanation, failed_property=prop,
+                  explained=ex.explain(case, obs.output),
                   traceback=obs.learner_traceback if obs.error == ErrorKind.EXCEPTION else "", notes=notes)
 
 
 def _notes(observations, assessed, passed: bool) -> list[Note]:
     notes = []
     returns_float32 = any(o.output is not None and o.output.is_float32() for o in observations)
-    if passed and (returns_float32 or any(loose for _, loose in assessed)):
+    if passed and returns_float32:
         notes.append(Note(NoteKind.FLOAT32_PASSES))
+    elif passed and any(loose for _, loose in assessed):
+        notes.append(Note(NoteKind.LOOSE_PASSES))
     elif returns_float32:
         notes.append(Note(NoteKind.FLOAT32))
+    rounded = sorted({name for o in observations for name in o.rounded_inputs})
+    if passed and rounded:
+        notes.append(Note(NoteKind.INPUT_ROUNDED, {"changed": rounded[:5]}))
     warned = sorted({w for o in observations for w in o.warnings if "underflow" not in w})
     if warned:
         notes.append(Note(NoteKind.WARNINGS, {"warnings": warned[:3]}))

@@ -14,6 +14,7 @@ class CheckResult:
     max_score: float
     mistake: str | None
     message: str
+    property: str | None = None   # when no known mistake matched: the property of a right answer that fails
     # The parts the message is made of, for rich display:
     headline: str = ""
     explanation: str = ""

@@ -101,13 +101,17 @@ def _solution(fn) -> str:
     return "\n".join(lines[:start] + ["    ### BEGIN SOLUTION"] + lines[start:] + ["    ### END SOLUTION"])
 
 
+REFERENCE_RULE = ("*Write it yourself: an answer that calls `checker.reference` scores 0, even where the "
+                  "demonstrations in this notebook use it.*")
+
+
 def _cells(exercise_id: str, points: int, params: list[str], solution: str) -> list:
     meta = lambda grade_id, **kw: {"nbgrader": {"grade": False, "grade_id": grade_id, "locked": True,
                                                 "schema_version": 3, "solution": False, **kw}}
     point_word = "point" if points == 1 else "points"
     return [
         nbformat.v4.new_markdown_cell(f"### Exercise · `{exercise_id}({', '.join(params)})`\n\n"
-                                      "TODO: what to compute, in the course's notation.",
+                                      "TODO: what to compute, in the course's notation.\n\n" + REFERENCE_RULE,
                                       metadata=meta(f"md-{exercise_id}"), id=f"md-{exercise_id}"),
         nbformat.v4.new_code_cell(solution, metadata=meta(exercise_id, locked=False, solution=True), id=exercise_id),
         nbformat.v4.new_code_cell(f'checker.check("{exercise_id}", {exercise_id})',

@@ -31,6 +31,8 @@ class ProblemKind(str, Enum):
 class NoteKind(str, Enum):
     FLOAT32_PASSES = "float32_passes"    # passed, but only at float32 tolerance
     FLOAT32 = "float32"                  # returns float32 arrays
+    LOOSE_PASSES = "loose_passes"        # float64 results that pass only at float32 tolerance (e.g. clipping)
+    INPUT_ROUNDED = "input_rounded"      # data: changed (names): inputs back to within rounding, not exactly
     WARNINGS = "warnings"                # data: warnings (list of text)
     PRINTED = "printed"                  # data: printed (text, at most a few lines)
     INPUTS_CHANGED = "inputs_changed"    # data: changed (list of argument names)
@@ -80,6 +82,7 @@ class FailingCase:
     label: Text
     args: dict
     shown: bool = True
+    public: bool = False     # a fixed probe: its inputs may be shown even when grading
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Verdict:
     diagnosis: Text | None = None
     explanation: Text | None = None
     explained: Text | None = None        # the exercise's own words on the failing output
+    failed_property: str | None = None   # the property of a right answer that fails (no mistake matched)
     traceback: str = ""
     notes: list = field(default_factory=list)
     cases: int = 0

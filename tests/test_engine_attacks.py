@@ -28,7 +28,8 @@ RIGHT_SIGMOID = RIGHT["sigmoid"]
 
 def fake_observations(**fields):
     base = {"error": None, "exception_type": "", "exception_message": "", "learner_traceback": "",
-            "modified_inputs": [], "printed": "", "warnings": [], "used_reference": "", "seconds": 0.0,
+            "modified_inputs": [], "rounded_inputs": [], "printed": "", "warnings": [], "used_reference": "",
+            "seconds": 0.0,
             "output": None}
     return [{**base, **fields}] * (2 * len(REGISTRY["sigmoid"].cases(CHECK_SEED)))  # visible + hidden
 

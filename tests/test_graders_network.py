@@ -1144,7 +1144,131 @@ FLOAT32 = [
     _p("backprop", backprop_float32),
 ]
 
+# --- families named since the diagnosis round: each as a learner wrote it ----------------------
+
+def output_delta_learner_target_in_derivative(o, t):
+    return (o - t) * o * (1 - t)
+
+
+def output_delta_learner_divides_by_outputs(o, t):
+    K = o.shape[1]
+    return (o - t) * o * (1 - o) / K
+
+
+def hidden_delta_learner_sigmoid_prime_of_error(o, delta_next, W_next):
+    e = delta_next @ W_next.T
+    return e * e * (1 - e)
+
+
+def hidden_delta_learner_sigma_prime_first(o, delta_next, W_next):
+    return np.dot(delta_next * o * (1 - o), W_next.T)
+
+
+def hidden_delta_learner_no_weights(o, delta_next, W_next):
+    return np.sum(delta_next, axis=1, keepdims=True) * o * (1 - o)
+
+
+def layer_gradients_learner_divides_by_outputs(o_prev, delta):
+    K = delta.shape[1]
+    return o_prev.T @ delta / K, delta.sum(axis=0) / K
+
+
+def layer_gradients_learner_n_from_columns(o_prev, delta):
+    N = o_prev.shape[1]
+    return np.dot(o_prev.T, delta) / N, np.sum(delta, axis=0) / N
+
+
+def layer_gradients_learner_zero_bias(o_prev, delta):
+    return o_prev.T @ delta / len(o_prev), np.zeros(delta.shape[1])
+
+
+def backprop_learner_never_reversed(weights, biases, X, T):
+    acts = my_forward(weights, biases, X)
+    delta = (acts[-1] - T) * acts[-1] * (1 - acts[-1])
+    dWs, dbs = [], []
+    for l in range(len(weights) - 1, -1, -1):
+        dWs.append(acts[l].T @ delta / len(X))
+        dbs.append(delta.mean(axis=0))
+        delta = (delta @ weights[l].T) * acts[l] * (1 - acts[l])
+    return dWs, dbs
+
+
+def _learner_backprop(weights, biases, X, T, acts=None, N=None, hidden=None, bias_grad=None):
+    acts = acts or my_forward(weights, biases, X)
+    N = N or len(X)
+    delta = (acts[-1] - T) * acts[-1] * (1 - acts[-1])
+    dWs, dbs = [None] * len(weights), [None] * len(weights)
+    for l in range(len(weights), 0, -1):
+        dWs[l - 1] = acts[l - 1].T @ delta / N
+        dbs[l - 1] = bias_grad(delta) if bias_grad else delta.sum(axis=0) / N
+        if l > 1:
+            back = delta @ weights[l - 1].T
+            delta = hidden(back, acts[l - 1], l) if hidden else back * acts[l - 1] * (1 - acts[l - 1])
+    return dWs, dbs
+
+
+def backprop_learner_sigmoid_prime_of_error(weights, biases, X, T):
+    return _learner_backprop(weights, biases, X, T, hidden=lambda e, o, l: e * e * (1 - e))
+
+
+def backprop_learner_divides_by_outputs(weights, biases, X, T):
+    return _learner_backprop(weights, biases, X, T, N=T.shape[1])
+
+
+def backprop_learner_n_from_features(weights, biases, X, T):
+    return _learner_backprop(weights, biases, X, T, N=X.shape[1])
+
+
+def backprop_learner_forward_without_bias(weights, biases, X, T):
+    acts = [X]
+    for W in weights:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    return _learner_backprop(weights, biases, X, T, acts=acts)
+
+
+def backprop_learner_hidden_without_weights(weights, biases, X, T):
+    acts = my_forward(weights, biases, X)
+    delta = (acts[-1] - T) * acts[-1] * (1 - acts[-1])
+    dWs, dbs = [], []
+    for l in range(len(weights), 0, -1):
+        dWs.insert(0, acts[l - 1].T @ delta / len(X))
+        dbs.insert(0, delta.mean(axis=0))
+        delta = delta.sum(axis=1, keepdims=True) * acts[l - 1] * (1 - acts[l - 1])
+    return dWs, dbs
+
+
+def backprop_learner_sigma_prime_only_last_hidden(weights, biases, X, T):
+    L = len(weights)
+    return _learner_backprop(weights, biases, X, T,
+                             hidden=lambda back, o, l: back * o * (1 - o) if l == L else back)
+
+
+def backprop_learner_zero_bias_gradients(weights, biases, X, T):
+    return _learner_backprop(weights, biases, X, T, bias_grad=lambda delta: np.zeros(delta.shape[1]))
+
+
+def mse_loss_learner_mean_over_outputs_count(o, t):
+    n_outputs = len(o[0])
+    return 0.5 * np.sum((o - t) ** 2) / n_outputs
+
 WRONG = [
+    _p("mse_loss", mse_loss_learner_mean_over_outputs_count, "divides_by_K"),
+    _p("output_delta", output_delta_learner_target_in_derivative, "sigma_prime_mixes_target"),
+    _p("output_delta", output_delta_learner_divides_by_outputs, "divides_by_K"),
+    _p("hidden_delta", hidden_delta_learner_sigmoid_prime_of_error, "sigma_prime_of_error"),
+    _p("hidden_delta", hidden_delta_learner_sigma_prime_first, "sigma_prime_before_sum"),
+    _p("hidden_delta", hidden_delta_learner_no_weights, "hidden_omits_weights"),
+    _p("layer_gradients", layer_gradients_learner_divides_by_outputs, "divides_by_K"),
+    _p("layer_gradients", layer_gradients_learner_n_from_columns, "batch_axis_confused"),
+    _p("layer_gradients", layer_gradients_learner_zero_bias, "bias_gradient_zero"),
+    _p("backprop", backprop_learner_never_reversed, "layers_reversed"),
+    _p("backprop", backprop_learner_sigmoid_prime_of_error, "sigma_prime_of_error"),
+    _p("backprop", backprop_learner_divides_by_outputs, "divides_by_K"),
+    _p("backprop", backprop_learner_n_from_features, "batch_axis_confused"),
+    _p("backprop", backprop_learner_forward_without_bias, "forward_without_bias"),
+    _p("backprop", backprop_learner_hidden_without_weights, "hidden_omits_weights"),
+    _p("backprop", backprop_learner_sigma_prime_only_last_hidden, "deep_layer_missing_sigma_prime"),
+    _p("backprop", backprop_learner_zero_bias_gradients, "bias_gradient_zero"),
     _p("sigmoid", sigmoid_learner_exponent_sign, "sigmoid_sign_flipped"),
     _p("sigmoid", sigmoid_learner_no_parentheses, "sigmoid_missing_parentheses"),
     _p("sigmoid", sigmoid_learner_exp_over_one_plus_exp, "sigmoid_overflow"),

@@ -76,3 +76,15 @@ def test_learner_version_fails_only_in_the_intended_ways(path, released):
     for cell in checks:
         shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
         assert "not attempted yet" in shown, cell.source
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_every_exercise_statement_says_that_calling_the_reference_scores_0(path):
+    from checker.exercises import REGISTRY
+    from checker.scaffold import REFERENCE_RULE
+    cells = nbformat.read(path, as_version=4).cells
+    for i, cell in enumerate(cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") in REGISTRY:
+            statement = next(c for c in reversed(cells[:i]) if c.cell_type == "markdown")
+            assert REFERENCE_RULE in statement.source, meta["grade_id"]

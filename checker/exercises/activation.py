@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..verdict import Text
-from .base import Case, Exercise, Mutant, shape_text, spread_activations
+from .base import Case, Exercise, Mutant, Property, on_each_case, probe, shape_text, spread_activations
 
 
 def shape_of(name, a) -> Text:
@@ -51,6 +51,32 @@ class SigmoidDerivative(Exercise):
                  [spread_activations(rng, 4), spread_activations(rng, (3, 5)), spread_activations(rng, (1, 1))]]
         return cases + [Case({"o": np.array([0.0, 1e-9, 0.5, 1 - 1e-9, 1.0])}, Text("case.o_at_the_ends"))]
 
+    def probe_cases(self):
+        return [Case({"o": np.linspace(0.0, 1.0, 11)}, Text("case.o_grid"), info={"probe": "grid"})]
+
+    @property
+    def properties(self):
+        def depends_on_o(case, out):
+            flat = out.reshape(-1)
+            if flat.size == case.args["o"].size and flat.size > 1 and np.ptp(flat) == 0:
+                return {"value": float(flat[0])}
+            return None
+
+        def within_quarter(case, out):
+            if out.shape == case.args["o"].shape and not np.all((out >= -1e-12) & (out <= 0.25 + 1e-12)):
+                worst = int(np.argmax(np.maximum(out - 0.25, -out)))
+                return {"o": float(case.args["o"].flat[worst]), "value": float(out.flat[worst])}
+            return None
+
+        def peak_at_half(case, out):
+            if out.shape == case.args["o"].shape and case.args["o"].flat[int(np.argmax(out))] != 0.5:
+                return {"o": float(case.args["o"].flat[int(np.argmax(out))])}
+            return None
+
+        return [Property("depends_on_o", on_each_case(depends_on_o)),
+                Property("within_quarter", on_each_case(within_quarter)),
+                Property("peak_at_half", on_each_case(peak_at_half, probe("grid")))]
+
     @property
     def mutants(self):
         s = ref.sigmoid
@@ -91,4 +117,6 @@ class MSELoss(Exercise):
             Mutant("mse_mean_over_outputs", lambda o, t: np.mean((o - t) ** 2), "half_dropped"),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(o - t) / n(o)),
             Mutant("mse_not_squared", lambda o, t: 0.5 * np.sum(np.abs(o - t)) / n(o)),
+            Mutant("divides_by_K", lambda o, t: 0.5 * np.sum((o - t) ** 2) / o.shape[1]),
+            Mutant("divides_by_K", lambda o, t: np.sum((o - t) ** 2) / o.shape[1], "half_dropped"),
         ]

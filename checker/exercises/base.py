@@ -5,7 +5,10 @@ An Exercise subclass supplies
 - ``expected(case)``: the right answer, from ``checker.reference``;
 - ``mutants``: known wrong implementations, each tagged with a MISTAKES id, for diagnosis;
 - optionally ``extra_problem(case, snap)``: a check that does not use the reference
-  (numerical gradients, properties), and ``describe(case)`` for messages.
+  (numerical gradients, properties), and ``describe(case)`` for messages;
+- ``probe_cases()``: fixed, purpose-built inputs (the same for every seed, so never secret), and
+  ``properties``: what every right answer does, checked in order on all cases when a wrong
+  answer matches no mutant, so that the message can say which property fails.
 Labels and details are catalogue keys with fields (``checker.verdict.Text``), never words.
 Learner code never runs here: it only maps a case's inputs to outputs (``checker.harness.running``).
 """
@@ -33,6 +36,7 @@ class Case:
     label: Text = Text("")     # a catalogue key under [case] and its fields
     shown: bool = True      # may the check show this case's input values to the learner?
     info: dict = field(default_factory=dict)  # judge-only facts, e.g. the batch size N
+    public: bool = False    # a probe: the same for every seed, so shown even when grading
 
     def call_args(self) -> dict:
         """Fresh copies of the arguments, ready to pass to a function."""
@@ -45,6 +49,18 @@ class Mutant:
     fn: object            # fn(**case.args) -> output, like the learner's function
     detail: str = ""      # a key under [mutant]: words added when this mutant is the diagnosis
     data: dict = field(default_factory=dict)   # the fields of that template
+    in_place: bool = False   # explains only answers that also changed their inputs in place
+
+
+@dataclass
+class Property:
+    """What every right answer does. check(cases, outputs) -> None when it holds, else
+    (index of the case that shows it, fields of the template `property.<exercise>.<name>`).
+    outputs[i] is the learner's output on cases[i] as plain data (see checker.compare.plain),
+    None where the call failed."""
+
+    name: str
+    check: object
 
 
 class Exercise:
@@ -93,6 +109,14 @@ class Exercise:
         """More about a failing case (e.g. which tensor is wrong); None for nothing."""
         return None
 
+    def probe_cases(self) -> list[Case]:
+        """Fixed inputs that test the properties (public: identical for every seed)."""
+        return []
+
+    @property
+    def properties(self) -> list[Property]:
+        return []
+
     def batch_size(self, case: Case) -> int | None:
         return case.info.get("N")
 
@@ -100,7 +124,29 @@ class Exercise:
         return case.label
 
     def cases(self, seed: int) -> list[Case]:
-        return self.make_cases(np.random.default_rng(seed))
+        probes = self.probe_cases()
+        for probe in probes:
+            probe.public = True
+        return self.make_cases(np.random.default_rng(seed)) + probes
+
+
+def on_each_case(test, only=None):
+    """A Property.check from test(case, output) -> fields when the property fails there, else None;
+    run on the cases `only(case)` accepts (all by default) whose output is plain data."""
+    def check(cases, outputs):
+        for i, (case, out) in enumerate(zip(cases, outputs)):
+            if out is not None and (only is None or only(case)):
+                with np.errstate(all="ignore"):
+                    fields = test(case, out)
+                if fields is not None:
+                    return i, fields
+        return None
+    return check
+
+
+def probe(name: str) -> callable:
+    """only= for on_each_case: the probe cases whose info['probe'] is name."""
+    return lambda case: case.info.get("probe") == name
 
 
 def run_quietly(fn, args: dict):

@@ -6,7 +6,7 @@ import numpy as np
 from .. import reference as ref
 from ..compare import NamedList
 from ..verdict import Text
-from .base import Case, Exercise, Mutant
+from .base import Case, Exercise, Mutant, Property, on_each_case, probe
 
 # (T, β, vector-valued?) — edge cases: β = 0, β close to 1, T = 1
 EMA_CASES = [(6, 0.9, False), (40, 0.5, False), (1, 0.9, False), (2, 0.8, False), (25, 0.0, False),
@@ -58,6 +58,82 @@ def _v0_is_theta1(thetas, beta, corrected):
     return out
 
 
+def _swapped_from_theta1(thetas, beta, corrected):
+    """β and 1 − β swapped, v_1 = θ_1: v_t = (1 − β) v_{t−1} + β θ_t."""
+    thetas = np.asarray(thetas, dtype=float)
+    out = [thetas[0]]
+    for t in range(2, len(thetas) + 1):
+        out.append((1 - beta) * out[-1] + beta * thetas[t - 1])
+    out = np.array(out)
+    if corrected:
+        t = np.arange(1, len(thetas) + 1).reshape((-1,) + (1,) * (out.ndim - 1))
+        out = out / (1 - beta ** t)
+    return out
+
+
+def _corrected(correction):
+    return lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: correction(v, t, T, beta))
+
+
+LINEAR = (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0.0, -1.0, 5.0, 2.0, -3.0]))
+
+
+def ema_probes(corrected: bool) -> list[Case]:
+    """Fixed series that test the EMA's properties (labels: [case] ema_probe_*)."""
+    def case(name, label, thetas, beta, **info):
+        return Case({"thetas": np.asarray(thetas, dtype=float), "beta": beta},
+                    Text(label, {"beta": beta}), info={"T": len(thetas), "probe": name, **info})
+    a, b = LINEAR
+    linear = "case.ema_probe_linear"
+    probes = [case("beta_zero", "case.ema_probe_beta_zero", [3.0, -1.0, 4.0, 1.5], 0.0)]
+    if corrected:
+        probes.append(case("constant", "case.ema_probe_constant", np.full(8, 5.0), 0.9))
+    probes.append(case("impulse", "case.ema_probe_impulse", [1.0, 0, 0, 0, 0, 0], 0.5))
+    return probes + [case("linear", linear, a, 0.7, part="a"), case("linear", linear, b, 0.7, part="b"),
+                     case("linear", linear, a + 2 * b, 0.7, part="a+2b")]
+
+
+def ema_properties(corrected: bool) -> list[Property]:
+    def first_difference(got, want, scale=1.0):
+        """(t, got, want) at the first step where got and want differ, or None."""
+        got = np.asarray(got).reshape(len(want), -1)[:, 0] if np.size(got) == np.size(want) else None
+        if got is None:
+            return None
+        bad = ~(np.abs(got - want) <= 1e-6 * (np.abs(want) + scale))
+        if not bad.any():
+            return None
+        t = int(np.argmax(bad))
+        return {"t": t + 1, "value": float(got[t]), "want": float(want[t])}
+
+    def beta_zero(case, out):
+        return first_difference(out, case.args["thetas"])
+
+    def impulse(case, out):
+        beta, t = case.args["beta"], np.arange(1, len(case.args["thetas"]) + 1)
+        raw = (1 - beta) * beta ** (t - 1)
+        return first_difference(out, raw / (1 - beta ** t) if corrected else raw)
+
+    def constant(case, out):
+        return first_difference(out, case.args["thetas"])
+
+    def linear(cases, outputs):
+        parts = {c.info.get("part"): (i, o) for i, (c, o) in enumerate(zip(cases, outputs))
+                 if c.info.get("probe") == "linear"}
+        if set(parts) != {"a", "b", "a+2b"} or any(o is None for _, o in parts.values()):
+            return None
+        (_, fa), (_, fb), (i, fab) = parts["a"], parts["b"], parts["a+2b"]
+        if np.shape(fa) != np.shape(fb) or np.shape(fa) != np.shape(fab):
+            return None
+        found = first_difference(fab, np.asarray(fa + 2 * fb).reshape(-1), scale=np.abs(fab).max())
+        return None if found is None else (i, found)
+
+    props = [Property("beta_zero_identity", on_each_case(beta_zero, probe("beta_zero")))]
+    if corrected:
+        props.append(Property("constant_series", on_each_case(constant, probe("constant"))))
+    return props + [Property("impulse_response", on_each_case(impulse, probe("impulse"))),
+                    Property("linear_in_theta", linear)]
+
+
 def _shifted(thetas, beta, corrected):
     v = ref.ema_bias_corrected(thetas, beta) if corrected else ref.ema(thetas, beta)
     return np.concatenate([np.zeros((1,) + v.shape[1:]), v[:-1]])
@@ -87,7 +163,16 @@ class EMA(Exercise):
             Mutant("correction_in_plain_ema", lambda thetas, beta: ref.ema_bias_corrected(thetas, beta)),
             Mutant("ema_shifted", lambda thetas, beta: _shifted(thetas, beta, False)),
             Mutant("ema_shifted", lambda thetas, beta: _with_v0(thetas, beta, False)),
+            Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float)),
+            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, False)),
         ]
+
+    def probe_cases(self):
+        return ema_probes(corrected=False)
+
+    @property
+    def properties(self):
+        return ema_properties(corrected=False)
 
 
 class EMABiasCorrected(Exercise):
@@ -121,7 +206,25 @@ class EMABiasCorrected(Exercise):
             Mutant("returns_last_only", lambda thetas, beta: ref.ema_bias_corrected(thetas, beta)[-1]),
             Mutant("ema_shifted", lambda thetas, beta: _shifted(thetas, beta, True)),
             Mutant("ema_shifted", lambda thetas, beta: _with_v0(thetas, beta, True)),
+            Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float)),
+            Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float) /
+                   (1 - beta ** np.arange(1, len(thetas) + 1)).reshape((-1,) + (1,) * (np.ndim(thetas) - 1))),
+            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, True)),
+            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, False)),
+            Mutant("correction_missing_power", _corrected(lambda v, t, T, beta: v / (1 - beta))),
+            Mutant("correction_constant_power", _corrected(lambda v, t, T, beta: v / (1 - beta ** 2))),
+            Mutant("correction_precedence", _corrected(lambda v, t, T, beta: v / 1 - beta ** t)),
+            Mutant("correction_constant", _corrected(lambda v, t, T, beta: v * (T - 1) / T)),
+            Mutant("correction_constant", _corrected(lambda v, t, T, beta: v * T / (T - 1))),
+            Mutant("one_minus_beta_power", _corrected(lambda v, t, T, beta: v / (1 - beta) ** t)),
         ]
+
+    def probe_cases(self):
+        return ema_probes(corrected=True)
+
+    @property
+    def properties(self):
+        return ema_properties(corrected=True)
 
 
 class EMAUpdate(Exercise):
@@ -149,4 +252,6 @@ class EMAUpdate(Exercise):
     def mutants(self):
         def swapped(shadow, params, beta):
             return [beta * p + (1 - beta) * s for s, p in zip(shadow, params)]
-        return [Mutant("shadow_params_swapped", swapped)]
+        def pushed_away(shadow, params, beta):
+            return [s + (1 - beta) * (s - p) for s, p in zip(shadow, params)]
+        return [Mutant("shadow_params_swapped", swapped), Mutant("shadow_pushed_away", pushed_away)]

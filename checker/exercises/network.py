@@ -13,7 +13,7 @@ from ..compare import NamedList, Named
 from ..harness.snapshot import SnapshotKind
 from ..verdict import Problem, ProblemKind, Text
 from .activation import batch
-from .base import Case, Exercise, Mutant, spread_activations
+from .base import Case, Exercise, Mutant, Property, on_each_case, probe, spread_activations
 
 
 def _sig_prime(o):
@@ -53,7 +53,36 @@ class OutputDelta(Exercise):
             Mutant("factor_two", lambda o, t: 2 * (o - t) * _sig_prime(o)),
             Mutant("extra_1_over_N", lambda o, t: (o - t) * _sig_prime(o) / o.shape[0]),
             Mutant("missing_sigma_prime", lambda o, t: t - o, "sign_also_flipped"),
+            Mutant("sigma_prime_mixes_target", lambda o, t: (o - t) * o * (1 - t)),
+            Mutant("divides_by_K", lambda o, t: (o - t) * _sig_prime(o) / o.shape[1]),
         ]
+
+    def probe_cases(self):
+        o = np.array([[0.2, 0.5, 0.9], [0.7, 0.3, 0.6]])
+        t = np.array([[0.2, 0.8, 0.1], [0.7, 0.1, 0.9]])   # o = t at two places; o − t of both signs
+        return [Case({"o": o, "t": t}, Text("case.o_equals_t_somewhere"), info={"N": 2, "probe": "signs"})]
+
+    @property
+    def properties(self):
+        def zero_where_equal(case, out):
+            o, t = case.args["o"], case.args["t"]
+            if out.shape != o.shape:
+                return None
+            bad = (o == t) & (np.abs(out) > 1e-12)
+            return {"value": float(out[bad][0])} if bad.any() else None
+
+        def sign(case, out):
+            o, t = case.args["o"], case.args["t"]
+            if out.shape != o.shape:
+                return None
+            bad = (o != t) & (np.sign(out) != np.sign(o - t))
+            if bad.any():
+                i = tuple(int(k) for k in np.argwhere(bad)[0])
+                return {"o": float(o[i]), "t": float(t[i]), "value": float(out[i])}
+            return None
+
+        return [Property("zero_where_o_equals_t", on_each_case(zero_where_equal, probe("signs"))),
+                Property("sign_of_o_minus_t", on_each_case(sign))]
 
 
 # --- hidden_delta ------------------------------------------------------------------------------
@@ -92,6 +121,14 @@ class HiddenDelta(Exercise):
             Mutant("sign_flipped", lambda o, delta_next, W_next: -(delta_next @ W_next.T) * _sig_prime(o)),
             Mutant("extra_1_over_N",
                    lambda o, delta_next, W_next: (delta_next @ W_next.T) * _sig_prime(o) / o.shape[0]),
+            Mutant("sigma_prime_of_error", lambda o, delta_next, W_next: _sig_prime(delta_next @ W_next.T)),
+            Mutant("sigma_prime_of_error",
+                   lambda o, delta_next, W_next: (delta_next @ W_next.T) * _sig_prime(delta_next @ W_next.T),
+                   "times_the_error"),
+            Mutant("sigma_prime_before_sum", lambda o, delta_next, W_next: (delta_next * _sig_prime(o)) @ W_next.T),
+            Mutant("hidden_omits_weights",
+                   lambda o, delta_next, W_next: delta_next.sum(axis=1, keepdims=True) * _sig_prime(o)),
+            Mutant("hidden_omits_weights", lambda o, delta_next, W_next: delta_next * _sig_prime(o)),
         ]
 
 
@@ -110,20 +147,41 @@ def _surrogate_gradients(o_prev, delta):
             ref.numerical_gradient(lambda b: loss(W0, b), b0))
 
 
+def _close(a, b) -> bool:
+    return a.shape == b.shape and ref.relative_error(a, b) <= 1e-6
+
+
+def _what_is_wrong(name, got, num, names, numeric) -> Text:
+    """One wrong tensor in words: None, transposed, a constant multiple, another tensor's, or just wrong."""
+    if got is None or got.kind == SnapshotKind.NONE:
+        return Text("tensor.missing", {"name": name})
+    values = got.values
+    if values is None:
+        return Text("tensor.wrong_shape", {"name": name})
+    other = next((n for n, v in zip(names, numeric) if n != name and _close(values, v)), None)
+    if other is not None:
+        return Text("tensor.belongs_to", {"name": name, "other": other})
+    if values.ndim == 2 and _close(values.T, num) and values.shape != (1, 1):
+        return Text("tensor.transposed", {"name": name})
+    if values.shape != num.shape:
+        return Text("tensor.wrong_shape", {"name": name})
+    use = np.abs(num) > 1e-12
+    with np.errstate(all="ignore"):
+        ratio = values[use] / num[use]
+    if use.any() and np.all(np.isfinite(ratio)) and np.ptp(ratio) <= 1e-6 * max(1.0, np.abs(ratio).max()):
+        return Text("tensor.factor", {"name": name, "factor": float(ratio.mean())})
+    return Text("tensor.wrong", {"name": name, "error": float(ref.relative_error(values, num))})
+
+
 def _tensor_report(names, got_items, numeric) -> tuple[list[str], list[Text]]:
     """(names of the wrong tensors, one [tensor] text per tensor) from learner tensors vs numerical ones."""
     wrong, parts = [], []
     for name, got, num in zip(names, got_items, numeric):
-        if got is None or got.values is None or got.shape != num.shape:
-            wrong.append(name)
-            parts.append(Text("tensor.wrong_shape", {"name": name}))
-            continue
-        err = ref.relative_error(got.values, num)
-        if not err <= 1e-6:
-            wrong.append(name)
-            parts.append(Text("tensor.wrong", {"name": name, "error": float(err)}))
-        else:
+        if got is not None and got.values is not None and _close(got.values, num):
             parts.append(Text("tensor.ok", {"name": name}))
+        else:
+            wrong.append(name)
+            parts.append(_what_is_wrong(name, got, num, names, numeric))
     return wrong, parts
 
 
@@ -174,22 +232,34 @@ class LayerGradients(Exercise):
             Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.mean()),
                    "averaged_every_element"),
             Mutant("bias_sum_not_mean", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum(0))),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum() / N(delta)),
+                   "reduced_every_axis"),
+            Mutant("bias_wrong_axis", lambda o_prev, delta: (o_prev.T @ delta / N(delta), delta.sum()),
+                   "reduced_every_axis"),
+            Mutant("divides_by_K", lambda o_prev, delta: (o_prev.T @ delta / delta.shape[1],
+                                                          delta.sum(0) / delta.shape[1])),
+            Mutant("batch_axis_confused", lambda o_prev, delta: (o_prev.T @ delta / o_prev.shape[1],
+                                                               delta.sum(0) / o_prev.shape[1])),
+            Mutant("bias_gradient_zero", lambda o_prev, delta: (o_prev.T @ delta / N(delta),
+                                                                np.zeros(delta.shape[1]))),
         ]
 
 
 # --- backprop --------------------------------------------------------------------------------
 
-def variant_backprop(weights, biases, X, T, *, deriv=None, out=None, hidden=None, grads=None, lr=None):
+def variant_backprop(weights, biases, X, T, *, deriv=None, out=None, hidden=None, grads=None, lr=None,
+                     with_bias=True):
     """Backprop with hooks, to build the mutants. Hooks default to the course's formulas.
 
     deriv(o, z) -> σ′; out(o_L, T, d) -> δ_L; hidden(delta_next, W_next, o, d, o_next, d_next,
     is_first_hidden, o_L, T) -> δ_l; grads(o_prev, delta) -> (dW, db); lr: update each W_l
-    right after its gradient (before δ is passed back through it).
+    right after its gradient (before δ is passed back through it); with_bias=False: the forward
+    pass leaves out + b.
     """
     weights = [np.array(W, dtype=float) for W in weights]
     os_, zs = [np.asarray(X, dtype=float)], [None]
     for W, b in zip(weights, biases):
-        zs.append(os_[-1] @ W + b)
+        zs.append(os_[-1] @ W + b if with_bias else os_[-1] @ W)
         os_.append(ref.sigmoid(zs[-1]))
     d = [None] + [(deriv or (lambda o, z: o * (1 - o)))(os_[l], zs[l]) for l in range(1, len(os_))]
     L = len(weights)
@@ -211,6 +281,26 @@ def variant_backprop(weights, biases, X, T, *, deriv=None, out=None, hidden=None
 
 def _bp(**hooks):
     return lambda weights, biases, X, T: variant_backprop(weights, biases, X, T, **hooks)
+
+
+def _reversed_layers(weights, biases, X, T):
+    """The gradients collected from layer L down to 1 and never put back in order."""
+    dWs, dbs = ref.backprop(weights, biases, X, T)
+    return dWs[::-1], dbs[::-1]
+
+
+def _divided_by(size):
+    """Backprop whose gradients divide by size(X, T) instead of N."""
+    def backprop(weights, biases, X, T):
+        n = size(X, T)
+        return variant_backprop(weights, biases, X, T, grads=lambda o_prev, delta: (o_prev.T @ delta / n,
+                                                                                   delta.sum(0) / n))
+    return backprop
+
+
+def _hidden(rule):
+    """A hidden hook from rule(delta_next, W_next, sigma_prime, is_last_hidden) -> δ_l."""
+    return _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: rule(delta, W, d, first))
 
 
 def _hidden_uses_output_error(delta, W, o, d, o_next, d_next, first, o_L, T):
@@ -363,7 +453,30 @@ class Backprop(Exercise):
                                                                        delta / delta.shape[0]))),
             Mutant("bias_sum_not_mean", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
                                                                          delta.sum(0)))),
+            Mutant("layers_reversed", _reversed_layers),
+            Mutant("sigma_prime_of_error", _hidden(lambda delta, W, d, last: _sig_prime(delta @ W.T))),
+            Mutant("sigma_prime_of_error", _hidden(lambda delta, W, d, last: (delta @ W.T) * _sig_prime(delta @ W.T)),
+                   "times_the_error"),
+            Mutant("divides_by_K", _divided_by(lambda X, T: T.shape[1])),
+            Mutant("batch_axis_confused", _divided_by(lambda X, T: X.shape[1])),
+            Mutant("forward_without_bias", _bp(with_bias=False)),
+            Mutant("hidden_omits_weights", _hidden(lambda delta, W, d, last: delta.sum(axis=1, keepdims=True) * d)),
+            Mutant("hidden_omits_weights", _hidden(lambda delta, W, d, last: delta * d)),
+            Mutant("deep_layer_missing_sigma_prime", _hidden(lambda delta, W, d, last: (delta @ W.T) * d if last
+                                                             else delta @ W.T)),
+            Mutant("bias_gradient_zero", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
+                                                                          np.zeros(delta.shape[1])))),
         ]
+
+    @property
+    def properties(self):
+        def list_length(case, out):
+            L = len(case.args["weights"])
+            if not isinstance(out, list) or len(out) != 2:
+                return None
+            lengths = [len(part) if isinstance(part, list) else None for part in out]
+            return None if lengths == [L, L] else {"L": L, "dWs": lengths[0], "dbs": lengths[1]}
+        return [Property("list_length", on_each_case(list_length))]
 
     def fitted_mutants(self, cases, observations):
         """The 'updated weights' mistake, with the learning rate estimated from the learner's

@@ -46,6 +46,7 @@ class Observation:
     exception_message: str = ""
     learner_traceback: str = ""       # only the learner's frames
     modified_inputs: list = field(default_factory=list)
+    rounded_inputs: list = field(default_factory=list)   # back only to within rounding (x[i] += ε … −= ε)
     printed: str = ""
     warnings: list = field(default_factory=list)
     used_reference: str = ""          # qualified name of the reference function it called
@@ -125,8 +126,12 @@ class _ReferenceWatch:
             self.called = f"checker.reference.{frame.f_code.co_name}"
 
 
+ROUNDED = "~"   # marks an input that came back changed by rounding only
+
+
 def _inputs_changed(passed, pristine, path="") -> list[str]:
-    """Names of the arrays in `passed` whose contents differ from their `pristine` copies."""
+    """Names of the arrays in `passed` whose contents differ from their `pristine` copies; a name
+    starting with ROUNDED differs by rounding only (x[i] += ε … x[i] -= ε), which is no change of value."""
     if isinstance(pristine, _ndarray):
         if not issubclass(type(passed), _ndarray):
             return [path]  # the learner put something else in its place
@@ -135,9 +140,8 @@ def _inputs_changed(passed, pristine, path="") -> list[str]:
             return [path]
         if _array_equal(now, pristine, equal_nan=True):
             return []
-        # Rounding-level drift (x[i] += ε … x[i] -= ε) does not count as a change.
         drift = _max(_abs(now - pristine), initial=0.0)
-        return [] if drift <= 1e-12 * _max(_abs(pristine), initial=0.0) else [path]
+        return [ROUNDED + path] if drift <= 1e-12 * _max(_abs(pristine), initial=0.0) else [path]
     if isinstance(pristine, (list, tuple)):
         if not isinstance(passed, (list, tuple)) or len(passed) != len(pristine):
             return [path]
@@ -191,8 +195,9 @@ def observe(fn, args: dict, time_limit: float = 5.0) -> Observation:
     observation.seconds = time.perf_counter() - started
     observation.printed = printed.getvalue()
     observation.used_reference = watch.called
-    observation.modified_inputs = [name for key in args
-                                   for name in _inputs_changed(passed[key], pristine[key], key)]
+    changed = [name for key in args for name in _inputs_changed(passed[key], pristine[key], key)]
+    observation.modified_inputs = [name for name in changed if not name.startswith(ROUNDED)]
+    observation.rounded_inputs = [name[len(ROUNDED):] for name in changed if name.startswith(ROUNDED)]
     if observation.error is not None:
         observation.output = None
     return observation

@@ -115,7 +115,7 @@ def decode_cases(documents: list, functions: dict) -> list[dict]:
 # ---------------------------------------------------------------- child -> parent
 
 OBSERVATION_FIELDS = {"error": (str, type(None)), "exception_type": str, "exception_message": str,
-                      "learner_traceback": str, "modified_inputs": list, "printed": str,
+                      "learner_traceback": str, "modified_inputs": list, "rounded_inputs": list, "printed": str,
                       "warnings": list, "used_reference": str, "seconds": (int, float)}
 
 
@@ -194,10 +194,11 @@ def decode_observation(document, budget: list):
     if fields["error"] not in ERROR_KINDS:
         raise WireError("error_kind")
     fields["error"] = None if fields["error"] is None else ErrorKind(fields["error"])
-    if not all(isinstance(m, str) for m in fields["modified_inputs"]) or \
+    if not all(isinstance(m, str) for m in fields["modified_inputs"] + fields["rounded_inputs"]) or \
             not all(isinstance(w, str) for w in fields["warnings"]):
         raise WireError("observation_lists")
     fields["modified_inputs"] = [m[:100] for m in fields["modified_inputs"][:20]]
+    fields["rounded_inputs"] = [m[:100] for m in fields["rounded_inputs"][:20]]
     fields["warnings"] = [w[:300] for w in fields["warnings"][:20]]
     seconds = float(fields["seconds"])
     fields["seconds"] = seconds if 0 <= seconds < 1e6 else 0.0

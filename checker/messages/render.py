@@ -60,7 +60,8 @@ def render(verdict: Verdict, *, reveal: bool = True, language: str | Catalogue =
     lines += [w.format("message.note", {"note": n}) for n in notes]
     message = "\n".join(p for p in lines if p)
     result = CheckResult(verdict.exercise, verdict.passed, verdict.score, verdict.max_score, verdict.mistake,
-                         message, headline, explanation, hint, details, notes)
+                         message, verdict.failed_property, headline=headline, explanation=explanation, hint=hint,
+                         details=details, notes=notes)
     result.html = _html(result, w)
     return result
 
@@ -119,12 +120,11 @@ class _Writer:
             summary = self.format(f"exercise.{v.exercise}.summary", {})
             return self.format("message.passed", {"cases": v.cases, "summary": summary}), ""
         own = v.explanation
-        if own is not None and not self.reveal and _has_figures(own):
-            own = None   # a constant factor would let hidden values be worked out
-        if own is not None:
+        if own is not None:   # its figures come from the failing case: hidden ones show as …
+            hide = not self.reveal and not (v.case and v.case.public)
             hint = f"{own.key}.hint"
-            return (self.format(f"{own.key}.text", own.fields),
-                    self.format(hint, own.fields) if self.cat.has(hint) else "")
+            return (self.format(f"{own.key}.text", own.fields, hide_figures=hide),
+                    self.format(hint, own.fields, hide_figures=hide) if self.cat.has(hint) else "")
         if v.mistake is not None:
             explanation = self.format(self.exercise_key(v.exercise, f"mistake.{v.mistake}.explanation"), {})
             if v.diagnosis is not None:
@@ -135,14 +135,15 @@ class _Writer:
     def details(self, v: Verdict) -> str:
         case, problem = v.case, v.problem
         lines = [self.format("details.failing_case", {"label": case.label})]
-        if self.reveal and case.shown and all(_small(a) for a in case.args.values()):
+        show = (self.reveal or case.public) and case.shown   # a probe is the same for everyone
+        if show and all(_small(a) for a in case.args.values()):
             for name, value in case.args.items():
                 if isinstance(value, (list, tuple)):
                     lines += [self.aligned("details.item", {"name": name, "i": i}, self.value_text(item))
                               for i, item in enumerate(value)]
                 else:
                     lines.append(self.aligned("details.argument", {"name": name}, self.value_text(value)))
-        if self.reveal and problem.want is not None and problem.got is not None:
+        if show and problem.want is not None and problem.got is not None:
             item, path = bool(problem.path), {"path": problem.path}
             if _small(problem.want) and _small(problem.got):
                 lines.append(self.aligned("details.expected_item" if item else "details.expected", path,
@@ -153,17 +154,18 @@ class _Writer:
                 lines.append(self.format("details.at_index_item" if item else "details.at_index", {
                     **path, "where": problem.where, "want": float(problem.want[problem.where]),
                     "got": float(problem.got[problem.where])}))
-        lines.append(self.format("details.problem", {"problem": self.problem_text(problem)}))
+        lines.append(self.format("details.problem", {"problem": self.problem_text(problem, case.public)}))
         if v.traceback:
             lines.append(self.format("details.traceback", {}))
             lines += [self.format("details.traceback_line", {"line": line}) for line in v.traceback.splitlines()]
         if v.explained is not None:  # figures computed from the case, like a property's
-            lines.append(self.format("details.explained", {"text": v.explained}, hide_figures=not self.reveal))
+            lines.append(self.format("details.explained", {"text": v.explained},
+                                     hide_figures=not (self.reveal or case.public)))
         return "\n".join(lines)
 
-    def problem_text(self, problem) -> str:
+    def problem_text(self, problem, public: bool = False) -> str:
         detail, hide = problem.detail, False
-        if not self.reveal:
+        if not (self.reveal or public):
             if problem.kind == ProblemKind.VALUE:
                 detail = {"text": "hidden", "at": "hidden_at"}[detail]
             hide = problem.kind in _HIDE_FIGURES
@@ -178,11 +180,6 @@ class _Writer:
         if isinstance(value, (list, tuple)):
             return "[" + ", ".join(_array_text(v) for v in value) + "]"
         return _array_text(value)
-
-
-def _has_figures(t: Text) -> bool:
-    return any(isinstance(v, (float, np.floating)) or (isinstance(v, Text) and _has_figures(v))
-               for v in t.fields.values())
 
 
 def _array_text(a) -> str:

@@ -1,0 +1,38 @@
+"""The callouts under each exercise name every mistake the checker can diagnose."""
+import functools
+import re
+
+import nbformat
+import pytest
+
+from checker import MISTAKES
+from checker.exercises import REGISTRY
+from notebooks import NOTEBOOKS
+
+HEADING = "> **Common mistakes the checker recognises**"
+NAMED = re.compile(r"^> - `(\w+)`", re.M)
+
+
+@functools.lru_cache(maxsize=None)
+def _read(notebook: str):
+    return nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4)
+
+
+def _callout(ex: str) -> str:
+    """The first callout markdown cell after the autograder cell of exercise ex."""
+    cells = _read(REGISTRY[ex].notebook).cells
+    graders = [i for i, c in enumerate(cells)
+               if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{ex}"]
+    assert len(graders) == 1, f"{ex}: expected one autograder cell test_{ex}, found {len(graders)}"
+    for cell in cells[graders[0] + 1:]:
+        if cell.cell_type == "markdown" and cell.source.startswith(HEADING):
+            return cell.source
+    pytest.fail(f"{ex}: no callout cell after its autograder cell")
+
+
+@pytest.mark.parametrize("ex", list(REGISTRY))
+def test_callout_names_every_mistake(ex):
+    named = set(NAMED.findall(_callout(ex)))
+    mutants = {m.mistake for m in REGISTRY[ex].mutants}
+    assert mutants <= named, f"{ex}: the callout does not name {sorted(mutants - named)}"
+    assert named <= set(MISTAKES), f"{ex}: the callout names unknown mistakes {sorted(named - set(MISTAKES))}"
