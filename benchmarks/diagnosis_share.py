@@ -9,6 +9,8 @@ checker.check and counted, per exercise and in total, in exactly one column:
     property message  r.property is set and r.mistake is not (a property other than the expected one)
     generic           neither a mistake id nor a property
     passed wrongly    r.passed, for a function that is wrong
+and, whatever was expected, by the kind of message the learner gets: a mistake id (its own
+explanation and hint), a property message (which property of a right answer fails), or the generic one.
     python benchmarks/diagnosis_share.py
 """
 from __future__ import annotations
@@ -57,12 +59,14 @@ def row(label, counts, width):
 def main():
     buggy = [(ex, fn, expected, family) for ex, fn, expected, family in CORPUS if expected[0] != "passes"]
     per_exercise: dict[str, dict[str, int]] = {}
-    misses = []
+    misses, kinds = [], dict.fromkeys(["mistake id", "property message", "generic", "passed"], 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for ex, fn, expected, family in buggy:
             r = checker.check(ex, fn, show=False)
             column = classify(r, expected)
+            kinds["passed" if r.passed else "mistake id" if r.mistake else
+                  "property message" if getattr(r, "property", None) else "generic"] += 1
             per_exercise.setdefault(ex, dict.fromkeys(COLUMNS, 0))[column] += 1
             if column != "named":
                 misses.append((ex, family, fn.__name__, column, r.mistake, getattr(r, "property", None)))
@@ -80,6 +84,8 @@ def main():
             total[c] += per_exercise[ex][c]
     print("-" * len(header))
     print(row("total", total, width))
+    print()
+    print("by kind of message: " + ", ".join(f"{k} {n} ({100.0 * n / len(buggy):.1f}%)" for k, n in kinds.items()))
     if misses:
         print()
         print("not named as expected:")

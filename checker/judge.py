@@ -10,6 +10,8 @@ whether the answer is a constant multiple of the right one.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .compare import FLOAT32, compare, plain
@@ -33,6 +35,16 @@ def _agrees(mutant_fn, case: Case, obs) -> bool:
     if obs.error is not None or obs.output is None:
         return False
     return compare(out, obs.output, FLOAT32) is None
+
+
+_SIGNATURE_ERROR = re.compile(r"takes \d+ positional arguments? but \d+ (were|was) given|"
+                              r"missing \d+ required positional arguments?|got an unexpected keyword argument")
+
+
+def _is_signature_error(obs) -> bool:
+    """The call itself failed: the learner's def takes other parameters than the contract's."""
+    return obs.error == ErrorKind.EXCEPTION and obs.exception_type == "TypeError" and \
+        not obs.learner_traceback.strip() and bool(_SIGNATURE_ERROR.search(obs.exception_message))
 
 
 def _matching_mutant(ex: Exercise, cases, observations):
@@ -96,25 +108,29 @@ def _ratio_signature(ex: Exercise, cases, observations, wants):
     return None
 
 
-def _violated_property(ex: Exercise, cases, observations):
-    """(name, case index, fields) of the first property of a right answer that the outputs break, or None."""
-    order = sorted(range(len(cases)), key=lambda i: not cases[i].public)   # probes first: they may be shown
+def _violated_property(ex: Exercise, cases, observations, failing: int):
+    """(name, case index, fields) of the property of a right answer that the outputs break: one
+    that fails on the first failing case if there is one, else the first in the exercise's order."""
+    order = [failing] + sorted((i for i in range(len(cases)) if i != failing), key=lambda i: not cases[i].public)
     outputs = [plain(observations[i].output) if observations[i].error is None else None for i in order]
+    found = []
     for prop in ex.properties:
         try:
-            found = prop.check([cases[i] for i in order], outputs)
+            where = prop.check([cases[i] for i in order], outputs)
         except Exception:   # an output of a shape the property cannot read: it cannot tell
             continue
-        if found is not None:
-            return prop.name, order[found[0]], found[1]
-    return None
+        if where is not None:
+            found.append((prop.name, order[where[0]], where[1]))
+    return next((f for f in found if f[1] == failing), found[0] if found else None)
 
 
-def _diagnose(ex, cases, observations, wants, problem, failing_obs):
+def _diagnose(ex, cases, observations, wants, problem, failing_obs, failing: int):
     """(mistake id or None, diagnosis Text or None, explanation Text or None, (property, case
     index) or None): a matching mutant first, then what the failing problem says, then inputs
     changed in place, then a ratio signature, then a property of right answers that fails, then
     a constant factor, then the kind of problem."""
+    if _is_signature_error(failing_obs):
+        return "wrong_signature", Text("diagnosis.signature", {"signature": ex.signature}), None, None
     if problem.kind not in _UNDIAGNOSABLE:
         mutant = _matching_mutant(ex, cases, observations)
         if mutant is not None:
@@ -131,7 +147,7 @@ def _diagnose(ex, cases, observations, wants, problem, failing_obs):
     signature = _ratio_signature(ex, cases, observations, wants)
     if signature is not None and signature[0] is not None:
         return signature[0], None, None, None
-    violated = _violated_property(ex, cases, observations) if problem.kind in _PROPERTY_KINDS else None
+    violated = _violated_property(ex, cases, observations, failing) if problem.kind in _PROPERTY_KINDS else None
     if violated is not None:
         name, index, fields = violated
         return None, None, Text(f"property.{ex.id}.{name}", fields), (name, index)
@@ -162,7 +178,7 @@ def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
 
     i = failing[0]
     problem, obs = assessed[i][0], observations[i]
-    mistake, diagnosis, explanation, violated = _diagnose(ex, cases, observations, wants, problem, obs)
+    mistake, diagnosis, explanation, violated = _diagnose(ex, cases, observations, wants, problem, obs, i)
     prop = None
     if violated is not None:
         prop, at = violated

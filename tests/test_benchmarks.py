@@ -58,3 +58,8 @@ def test_engine_benchmark_prints_both_times_the_ratio_and_whether_scores_agree()
     out = run("engine_throughput.py", "--submissions", "4", "--class-size", "6")
     assert "nbgrader autograde:" in out and "checker grade (sandboxed):" in out
     assert "identical scores: True" in out and "engine alone, 6 submissions:" in out
+
+
+def test_diagnosis_share_benchmark_prints_the_table_and_the_kinds_of_message():
+    out = run("diagnosis_share.py")
+    assert "buggy functions in the corpus" in out and "by kind of message: mistake id" in out

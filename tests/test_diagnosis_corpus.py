@@ -1273,7 +1273,8 @@ def output_delta_against_rounded_targets(o, t):
     return (o - labels) * o * (1 - o)
 
 
-@prop("output_delta", "zero_where_o_equals_t")
+@entry("output_delta", ("any", [("property", "zero_where_o_equals_t"), ("property", "sign_of_o_minus_t")]),
+       "zero_where_o_equals_t")   # breaks both: the one seen on the first failing case is named
 def output_delta_against_mean_target(o, t):
     t_bar = t.mean(axis=0)
     d = o - t_bar
@@ -1409,8 +1410,8 @@ def re_twice_the_norm_of_b(a, b):
     return np.linalg.norm(a - b) / (2 * nb)            # "‖a‖ ≈ ‖b‖, so ‖a‖ + ‖b‖ ≈ 2‖b‖"
 
 
-@prop("relative_error", "symmetric")
-def re_b_norm_not_square_rooted(a, b):
+@entry("relative_error", ("any", [("property", "symmetric"), ("property", "scale_invariant")]), "symmetric")
+def re_b_norm_not_square_rooted(a, b):   # breaks both
     top = np.sqrt(np.sum((a - b) ** 2))
     bottom = np.sqrt(np.sum(a ** 2)) + np.sum(b ** 2)  # forgot the sqrt for b
     return 0.0 if bottom == 0 else top / bottom
@@ -1824,6 +1825,66 @@ def eu_index_loop(shadow, params, beta):
 # =============================================================================================
 # The corpus, parametrized
 # =============================================================================================
+
+# =============================================================================================
+# From public learners' code: a signature of their own, and a bias gradient that keeps its axis
+# =============================================================================================
+
+@mistake("numerical_gradient", "wrong_signature")
+def ng_book_style_without_eps(f, x):
+    h = 1e-4   # the step is fixed inside; there is no eps to pass
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        idx = it.multi_index
+        tmp_val = x[idx]
+        x[idx] = float(tmp_val) + h
+        fxh1 = f(x)
+        x[idx] = tmp_val - h
+        fxh2 = f(x)
+        grad[idx] = (fxh1 - fxh2) / (2 * h)
+        x[idx] = tmp_val
+        it.iternext()
+    return grad
+
+
+@mistake("relative_error", "wrong_signature")
+def re_three_arguments(a, b, eps):
+    return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b) + eps)
+
+
+@mistake("output_delta", "wrong_signature")
+def output_delta_single_argument(error_and_output):
+    o, t = error_and_output
+    return (o - t) * o * (1 - o)
+
+
+@mistake("layer_gradients", "bias_keepdims")
+def lg_keepdims_mean(o_prev, delta):
+    dW = o_prev.T @ delta / o_prev.shape[0]
+    db = np.mean(delta, axis=0, keepdims=True)
+    return dW, db
+
+
+@mistake("layer_gradients", "bias_keepdims")
+def lg_keepdims_sum(o_prev, delta):
+    m = delta.shape[0]
+    return np.dot(o_prev.T, delta) / m, np.sum(delta, axis=0, keepdims=True) / m
+
+
+@mistake("backprop", "bias_keepdims")
+def backprop_keepdims_biases(weights, biases, X, T):
+    outs = [X]
+    for W, b in zip(weights, biases):
+        outs.append(1 / (1 + np.exp(-(outs[-1] @ W + b))))
+    delta = (outs[-1] - T) * outs[-1] * (1 - outs[-1])
+    dWs, dbs = [], []
+    for l in reversed(range(len(weights))):
+        dWs.insert(0, outs[l].T @ delta / X.shape[0])
+        dbs.insert(0, delta.mean(axis=0, keepdims=True))
+        delta = delta @ weights[l].T * outs[l] * (1 - outs[l])
+    return dWs, dbs
+
 
 WRONG = [e for e in CORPUS if e[2][0] != "passes"]
 RIGHT = [e for e in CORPUS if e[2][0] == "passes"]

@@ -1251,7 +1251,17 @@ def mse_loss_learner_mean_over_outputs_count(o, t):
     n_outputs = len(o[0])
     return 0.5 * np.sum((o - t) ** 2) / n_outputs
 
+def layer_gradients_learner_keepdims(o_prev, delta):
+    return o_prev.T @ delta / len(o_prev), delta.mean(axis=0, keepdims=True)
+
+
+def backprop_learner_keepdims(weights, biases, X, T):
+    return _learner_backprop(weights, biases, X, T, bias_grad=lambda delta: np.mean(delta, 0, keepdims=True))
+
+
 WRONG = [
+    _p("layer_gradients", layer_gradients_learner_keepdims, "bias_keepdims"),
+    _p("backprop", backprop_learner_keepdims, "bias_keepdims"),
     _p("mse_loss", mse_loss_learner_mean_over_outputs_count, "divides_by_K"),
     _p("output_delta", output_delta_learner_target_in_derivative, "sigma_prime_mixes_target"),
     _p("output_delta", output_delta_learner_divides_by_outputs, "divides_by_K"),

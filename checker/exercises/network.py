@@ -242,6 +242,10 @@ class LayerGradients(Exercise):
                                                                delta.sum(0) / o_prev.shape[1])),
             Mutant("bias_gradient_zero", lambda o_prev, delta: (o_prev.T @ delta / N(delta),
                                                                 np.zeros(delta.shape[1]))),
+            Mutant("bias_keepdims", lambda o_prev, delta: (o_prev.T @ delta / N(delta),
+                                                           delta.mean(axis=0, keepdims=True))),
+            Mutant("bias_keepdims", lambda o_prev, delta: (o_prev.T @ delta / N(delta),
+                                                           delta.sum(axis=0, keepdims=True)), "also_summed"),
         ]
 
 
@@ -466,6 +470,8 @@ class Backprop(Exercise):
                                                              else delta @ W.T)),
             Mutant("bias_gradient_zero", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
                                                                           np.zeros(delta.shape[1])))),
+            Mutant("bias_keepdims", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],
+                                                                     delta.mean(axis=0, keepdims=True)))),
         ]
 
     @property
