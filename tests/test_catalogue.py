@@ -188,6 +188,9 @@ NO_WORDS = ["judge.py", "compare.py", "grading.py", "assess.py", "verdict.py", "
             "engine/extract.py", "engine/scan.py", "engine/files.py", "engine/sandbox.py", "engine/run.py",
             "harness/wire.py", "explorer.py", *[f"exercises/{p.name}" for p in (CHECKER / "exercises").glob("*.py")]]
 ALLOWED = {  # for the instructor, not the learner: why a submission was not graded
+    "judge.py": {  # not words to show: the pattern of Python's own TypeError for a call of the wrong signature
+        r"takes \d+ positional arguments? but \d+ (were|was) given|missing \d+ required positional arguments?|"
+        r"got an unexpected keyword argument"},
     "engine/grader.py": {"the grader failed on this submission (",
                          "the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]})"},
     "engine/run.py": {"the grading worker failed (", "the grading worker failed ({type(exc).__name__}: {str(exc)[:150]})",
