@@ -22,20 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import checker  # noqa: E402
-from test_diagnosis_corpus import CORPUS  # noqa: E402
+from test_diagnosis_corpus import CORPUS, outcome_matches as matches  # noqa: E402
 
 COLUMNS = ["named", "named differently", "property message", "generic", "passed wrongly"]
-
-
-def matches(r, expected) -> bool:
-    kind, value = expected
-    if kind == "mistake":
-        return r.mistake == value
-    if kind == "property":
-        return getattr(r, "property", None) == value
-    if kind == "any":
-        return any(matches(r, option) for option in value)
-    raise ValueError(f"unknown expected kind {kind!r}")
 
 
 def classify(r, expected) -> str:

@@ -46,33 +46,21 @@ def loop(thetas, beta, *, start=None, decay=None, correction=None, feed_back=Fal
     return np.array(out)
 
 
-def _v0_is_theta1(thetas, beta, corrected):
+def _divided_by_correction(out, beta):
+    """out (T, …) with each step t = 1 … T divided by 1 − β^t."""
+    t = np.arange(1, len(out) + 1).reshape((-1,) + (1,) * (np.ndim(out) - 1))
+    return out / (1 - beta ** t)
+
+
+def _v0_is_theta1(thetas, beta, corrected, swapped=False):
+    """Starting from v_1 = θ_1 (swapped: with β and 1 − β swapped too, v_t = (1 − β) v_{t−1} + β θ_t)."""
     thetas = np.asarray(thetas, dtype=float)
+    keep = 1 - beta if swapped else beta
     out = [thetas[0]]
     for t in range(2, len(thetas) + 1):
-        out.append(beta * out[-1] + (1 - beta) * thetas[t - 1])
+        out.append(keep * out[-1] + (1 - keep) * thetas[t - 1])
     out = np.array(out)
-    if corrected:
-        t = np.arange(1, len(thetas) + 1).reshape((-1,) + (1,) * (out.ndim - 1))
-        out = out / (1 - beta ** t)
-    return out
-
-
-def _swapped_from_theta1(thetas, beta, corrected):
-    """β and 1 − β swapped, v_1 = θ_1: v_t = (1 − β) v_{t−1} + β θ_t."""
-    thetas = np.asarray(thetas, dtype=float)
-    out = [thetas[0]]
-    for t in range(2, len(thetas) + 1):
-        out.append((1 - beta) * out[-1] + beta * thetas[t - 1])
-    out = np.array(out)
-    if corrected:
-        t = np.arange(1, len(thetas) + 1).reshape((-1,) + (1,) * (out.ndim - 1))
-        out = out / (1 - beta ** t)
-    return out
-
-
-def _corrected(correction):
-    return lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: correction(v, t, T, beta))
+    return _divided_by_correction(out, beta) if corrected else out
 
 
 LINEAR = (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0.0, -1.0, 5.0, 2.0, -3.0]))
@@ -105,16 +93,13 @@ def ema_properties(corrected: bool) -> list[Property]:
         t = int(np.argmax(bad))
         return {"t": t + 1, "value": float(got[t]), "want": float(want[t])}
 
-    def beta_zero(case, out):
+    def returns_theta(case, out):   # β = 0, and the corrected EMA of a constant series
         return first_difference(out, case.args["thetas"])
 
     def impulse(case, out):
         beta, t = case.args["beta"], np.arange(1, len(case.args["thetas"]) + 1)
         raw = (1 - beta) * beta ** (t - 1)
         return first_difference(out, raw / (1 - beta ** t) if corrected else raw)
-
-    def constant(case, out):
-        return first_difference(out, case.args["thetas"])
 
     def linear(cases, outputs):
         parts = {c.info.get("part"): (i, o) for i, (c, o) in enumerate(zip(cases, outputs))
@@ -127,9 +112,9 @@ def ema_properties(corrected: bool) -> list[Property]:
         found = first_difference(fab, np.asarray(fa + 2 * fb).reshape(-1), scale=np.abs(fab).max())
         return None if found is None else (i, found)
 
-    props = [Property("beta_zero_identity", on_each_case(beta_zero, probe("beta_zero")))]
+    props = [Property("beta_zero_identity", on_each_case(returns_theta, probe("beta_zero")))]
     if corrected:
-        props.append(Property("constant_series", on_each_case(constant, probe("constant"))))
+        props.append(Property("constant_series", on_each_case(returns_theta, probe("constant"))))
     return props + [Property("impulse_response", on_each_case(impulse, probe("impulse"))),
                     Property("linear_in_theta", linear)]
 
@@ -164,7 +149,7 @@ class EMA(Exercise):
             Mutant("ema_shifted", lambda thetas, beta: _shifted(thetas, beta, False)),
             Mutant("ema_shifted", lambda thetas, beta: _with_v0(thetas, beta, False)),
             Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float)),
-            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, False)),
+            Mutant("beta_swapped", lambda thetas, beta: _v0_is_theta1(thetas, beta, False, swapped=True)),
         ]
 
     def probe_cases(self):
@@ -207,16 +192,16 @@ class EMABiasCorrected(Exercise):
             Mutant("ema_shifted", lambda thetas, beta: _shifted(thetas, beta, True)),
             Mutant("ema_shifted", lambda thetas, beta: _with_v0(thetas, beta, True)),
             Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float)),
-            Mutant("ema_no_memory", lambda thetas, beta: (1 - beta) * np.asarray(thetas, dtype=float) /
-                   (1 - beta ** np.arange(1, len(thetas) + 1)).reshape((-1,) + (1,) * (np.ndim(thetas) - 1))),
-            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, True)),
-            Mutant("beta_swapped", lambda thetas, beta: _swapped_from_theta1(thetas, beta, False)),
-            Mutant("correction_missing_power", _corrected(lambda v, t, T, beta: v / (1 - beta))),
-            Mutant("correction_constant_power", _corrected(lambda v, t, T, beta: v / (1 - beta ** 2))),
-            Mutant("correction_precedence", _corrected(lambda v, t, T, beta: v / 1 - beta ** t)),
-            Mutant("correction_constant", _corrected(lambda v, t, T, beta: v * (T - 1) / T)),
-            Mutant("correction_constant", _corrected(lambda v, t, T, beta: v * T / (T - 1))),
-            Mutant("one_minus_beta_power", _corrected(lambda v, t, T, beta: v / (1 - beta) ** t)),
+            Mutant("ema_no_memory", lambda thetas, beta: _divided_by_correction(
+                (1 - beta) * np.asarray(thetas, dtype=float), beta)),
+            Mutant("beta_swapped", lambda thetas, beta: _v0_is_theta1(thetas, beta, True, swapped=True)),
+            Mutant("beta_swapped", lambda thetas, beta: _v0_is_theta1(thetas, beta, False, swapped=True)),
+            Mutant("correction_missing_power", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta))),
+            Mutant("correction_constant_power", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta ** 2))),
+            Mutant("correction_precedence", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / 1 - beta ** t)),
+            Mutant("correction_constant", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v * (T - 1) / T)),
+            Mutant("correction_constant", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v * T / (T - 1))),
+            Mutant("one_minus_beta_power", lambda thetas, beta: loop(thetas, beta, correction=lambda v, t, T: v / (1 - beta) ** t)),
         ]
 
     def probe_cases(self):

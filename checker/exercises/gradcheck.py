@@ -137,6 +137,15 @@ class NumericalGradient(Exercise):
         return [Property("error_order", error_order)]
 
 
+def _scale_free(value: float, typical: float) -> bool:
+    """value (a scaled case) equals typical (the same a, b unscaled); 1e-4: float32 is scale-free to its precision."""
+    return bool(np.isfinite(value)) and abs(value - typical) <= 1e-4 * abs(typical) + 1e-15
+
+
+def _symmetric(ab: float, ba: float) -> bool:
+    return abs(ab - ba) <= 1e-9 * max(abs(ab), abs(ba), 1e-300)
+
+
 def _one_or_two(value: float) -> bool:
     return bool(np.isfinite(value)) and min(abs(value - 1), abs(value - 2) / 2) <= 1e-6
 
@@ -209,7 +218,7 @@ class RelativeError(Exercise):
             for i, (c, o) in enumerate(zip(cases, outputs)):
                 v = value(o)
                 if c.info.get("role") == "scaled" and typical is not None and v is not None and \
-                        not abs(v - typical) <= 1e-4 * abs(typical) + 1e-15:
+                        not _scale_free(v, typical):
                     return i, {"value": v, "typical": typical, "scale": c.label.fields.get("scale", "")}
             return None
 
@@ -218,7 +227,7 @@ class RelativeError(Exercise):
             if len(pair) != 2 or None in (pair[0][1], pair[1][1]):
                 return None
             (_, ab), (i, ba) = pair
-            return None if abs(ab - ba) <= 1e-9 * max(abs(ab), abs(ba), 1e-300) else (i, {"ab": ab, "ba": ba})
+            return None if _symmetric(ab, ba) else (i, {"ab": ab, "ba": ba})
 
         return [Property("zero_at_zeros", on_each_case(zero, role("zeros"))),
                 Property("symmetric", symmetric),
@@ -227,7 +236,7 @@ class RelativeError(Exercise):
 
     def assess(self, cases, observations, wants):
         """Judge each case by the property its role tests, not by equality with the reference."""
-        typical, pair = None, {}
+        typical, pair = None, []
         results = []
         for case, obs, want in zip(cases, observations, wants):
             if obs.error is not None:
@@ -242,8 +251,8 @@ class RelativeError(Exercise):
                 typical = value
             problem = self._property_problem(case, value, want, typical, obs)
             if problem is None and case.info.get("probe") == "symmetric":
-                pair[len(pair)] = value
-                if len(pair) == 2 and not abs(pair[0] - pair[1]) <= 1e-9 * max(abs(pair[0]), abs(pair[1]), 1e-300):
+                pair.append(value)
+                if len(pair) == 2 and not _symmetric(*pair):
                     problem = Problem(K.PROPERTY, "not_symmetric", {"ab": pair[0], "ba": pair[1]})
             results.append((problem, False))
         return results
@@ -271,8 +280,7 @@ class RelativeError(Exercise):
             if not 0.45 * want <= value <= 3.0 * want:
                 return Problem(K.PROPERTY, "wrong_size", {"value": value, "want": want})
         elif role == "scaled" and typical is not None:
-            # 1e-4: a float32 computation is still scale-free to its precision
-            if not (np.isfinite(value) and abs(value - typical) <= 1e-4 * abs(typical) + 1e-15):
+            if not _scale_free(value, typical):
                 return Problem(K.PROPERTY, "not_scale_free",
                                {"value": value, "typical": typical})
         if obs.modified_inputs:

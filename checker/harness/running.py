@@ -126,30 +126,28 @@ class _ReferenceWatch:
             self.called = f"checker.reference.{frame.f_code.co_name}"
 
 
-ROUNDED = "~"   # marks an input that came back changed by rounding only
-
-
-def _inputs_changed(passed, pristine, path="") -> list[str]:
-    """Names of the arrays in `passed` whose contents differ from their `pristine` copies; a name
-    starting with ROUNDED differs by rounding only (x[i] += ε … x[i] -= ε), which is no change of value."""
+def _inputs_changed(passed, pristine, path="") -> tuple[list[str], list[str]]:
+    """(names of the arrays in `passed` whose contents differ from their `pristine` copies, names
+    of those that differ by rounding only: x[i] += ε … x[i] -= ε, which is no change of value)."""
     if isinstance(pristine, _ndarray):
         if not issubclass(type(passed), _ndarray):
-            return [path]  # the learner put something else in its place
+            return [path], []  # the learner put something else in its place
         now = _array(passed, copy=True, subok=False)
         if now.shape != pristine.shape or now.dtype != pristine.dtype:
-            return [path]
+            return [path], []
         if _array_equal(now, pristine, equal_nan=True):
-            return []
+            return [], []
         drift = _max(_abs(now - pristine), initial=0.0)
-        return [ROUNDED + path] if drift <= 1e-12 * _max(_abs(pristine), initial=0.0) else [path]
+        return ([], [path]) if drift <= 1e-12 * _max(_abs(pristine), initial=0.0) else ([path], [])
     if isinstance(pristine, (list, tuple)):
         if not isinstance(passed, (list, tuple)) or len(passed) != len(pristine):
-            return [path]
-        changed = []
+            return [path], []
+        changed, rounded = [], []
         for i, (a, b) in enumerate(zip(passed, pristine)):
-            changed += _inputs_changed(a, b, f"{path}[{i}]")
-        return changed
-    return []
+            c, r = _inputs_changed(a, b, f"{path}[{i}]")
+            changed, rounded = changed + c, rounded + r
+        return changed, rounded
+    return [], []
 
 
 def _call(fn, args: dict, observation: Observation):
@@ -195,9 +193,10 @@ def observe(fn, args: dict, time_limit: float = 5.0) -> Observation:
     observation.seconds = time.perf_counter() - started
     observation.printed = printed.getvalue()
     observation.used_reference = watch.called
-    changed = [name for key in args for name in _inputs_changed(passed[key], pristine[key], key)]
-    observation.modified_inputs = [name for name in changed if not name.startswith(ROUNDED)]
-    observation.rounded_inputs = [name[len(ROUNDED):] for name in changed if name.startswith(ROUNDED)]
+    for key in args:
+        changed, rounded = _inputs_changed(passed[key], pristine[key], key)
+        observation.modified_inputs += changed
+        observation.rounded_inputs += rounded
     if observation.error is not None:
         observation.output = None
     return observation
