@@ -9,6 +9,7 @@ from .exercises import EXERCISES, get_exercise
 from .judge import judge
 from .messages import render, text
 from .result import CheckResult
+from .harness import answers
 from .harness.running import observe_all
 from .seeds import CHECK_SEED, GRADE_SEED
 from .verdict import Text, Verdict
@@ -18,7 +19,9 @@ from .verdict import Text, Verdict
 def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None,
               language: str = "en") -> CheckResult:
     exercise = get_exercise(exercise_id)
-    if not callable(fn):
+    if getattr(exercise, "derivation", False):   # the answer is a value: read it, guarded like a call
+        fn = answers.reader(fn)
+    elif not callable(fn):
         return render(judge_not_callable(exercise, fn), reveal=reveal, language=language)
     cases = exercise.cases(seed)
     observations = observe_all(fn, [case.call_args() for case in cases], time_limit or exercise.time_limit)
@@ -35,7 +38,8 @@ def judge_not_callable(exercise, fn) -> Verdict:
 
 def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | None = None,
           show: bool = True, language: str = "en") -> CheckResult:
-    """Check a learner's function for one exercise and show the verdict.
+    """Check a learner's function (or, for a derivation exercise, the answer: a string holding
+    an expression, or a number) for one exercise and show the verdict.
 
     In Jupyter the result is shown as a short rich block (pass or fail, the failing case with
     its inputs, the expected value and yours, and a hint for the diagnosed mistake); elsewhere

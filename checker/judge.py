@@ -160,6 +160,10 @@ def _diagnose(ex, cases, observations, wants, problem, failing_obs, failing: int
 
 def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
     """The verdict on one exercise, from its cases and the learner's observations on them."""
+    if getattr(ex, "derivation", False):
+        from .exercises.derivation import judge_answer
+        return judge_answer(ex, observations)
+
     def failed(mistake, **parts):
         return Verdict(ex.id, False, 0.0, float(ex.points), mistake, cases=len(cases), **parts)
 
@@ -187,6 +191,8 @@ def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
             problem, obs = assessed[i][0], observations[i]
     if obs.modified_inputs and mistake != "input_modified":
         notes.append(Note(NoteKind.INPUTS_CHANGED, {"changed": list(obs.modified_inputs)}))
+    if mistake is not None and mistake in ex.known_mistakes():
+        notes.append(Note(NoteKind.SEE_CALLOUT, {"mistake": mistake}))
     case = cases[i]
     return failed(mistake, case=FailingCase(ex.describe(case), case.args, case.shown, case.public),
                   problem=problem, diagnosis=diagnosis, explanation=explanation, failed_property=prop,

@@ -36,6 +36,7 @@ class NoteKind(str, Enum):
     WARNINGS = "warnings"                # data: warnings (list of text)
     PRINTED = "printed"                  # data: printed (text, at most a few lines)
     INPUTS_CHANGED = "inputs_changed"    # data: changed (list of argument names)
+    SEE_CALLOUT = "see_callout"          # data: mistake (an id the notebook's "Stuck?" block explains)
 
 
 class HeadlineKind(str, Enum):

@@ -11,7 +11,11 @@ from checker.exercises import REGISTRY
 from notebooks import NOTEBOOKS, ROOT, SOURCE_NOTEBOOKS, nb_id, nbgrader_meta
 
 
-@pytest.mark.parametrize("exercise", REGISTRY)
+FUNCTION_EXERCISES = [e for e, ex in REGISTRY.items() if not getattr(ex, "derivation", False)]
+DERIVATIONS = [e for e, ex in REGISTRY.items() if getattr(ex, "derivation", False)]
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES)
 def test_each_exercise_has_a_reference_cases_and_a_notebook(exercise):
     ex = REGISTRY[exercise]
     assert callable(ex.reference) and inspect.getmodule(ex.reference).__name__.startswith(checker.reference.__name__)
@@ -19,6 +23,14 @@ def test_each_exercise_has_a_reference_cases_and_a_notebook(exercise):
     cases = ex.cases(0)
     assert cases and all(list(c.args) == list(inspect.signature(ex.reference).parameters)[:len(c.args)]
                          for c in cases)
+    assert (NOTEBOOKS / f"{ex.notebook}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("exercise", DERIVATIONS)
+def test_each_derivation_has_a_right_answer_misconceptions_and_a_notebook(exercise):
+    ex = REGISTRY[exercise]
+    right = ex.read(ex.right) if ex.symbols else ex.right_value()
+    assert right is not None and len(ex.known_mistakes()) >= 3
     assert (NOTEBOOKS / f"{ex.notebook}.ipynb").is_file()
 
 
@@ -37,7 +49,7 @@ def test_its_notebook_has_its_answer_cell_and_a_test_cell_worth_its_points(exerc
 @pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_every_autograder_cell_grades_a_registered_exercise_of_that_notebook(notebook):
     for grade_id, cell in cells(notebook).items():
-        if nbgrader_meta(cell).get("grade"):
+        if nbgrader_meta(cell).get("grade") and cell.cell_type == "code":   # markdown: graded by hand
             exercise = grade_id.removeprefix("test_")
             assert exercise in REGISTRY and REGISTRY[exercise].notebook == nb_id(notebook), grade_id
 

@@ -140,7 +140,7 @@ def build_program(source_nb, submitted_nb) -> Program:
             program.steps.append({"cell": grade_id, "source": without_magics(source)})
             program.learner_cells.append((grade_id, source))
         elif grade_id in tests:
-            program.steps.append({"test": tests[grade_id]})
+            program.steps.append(_checkpoint(tests[grade_id]))
             checkpoints.add(tests[grade_id])
         elif _instructors(by_grade_id.get(grade_id) or by_id.get(cell.get("id"))):
             original = by_grade_id.get(grade_id) or by_id[cell.get("id")]
@@ -157,5 +157,12 @@ def build_program(source_nb, submitted_nb) -> Program:
         program.problems.append(Text("engine.answer_missing", {"grade_id": grade_id}))
     for exercise in sorted(set(graded) - checkpoints):
         program.problems.append(Text("engine.test_deleted", {"exercise": exercise}))
-        program.steps.append({"test": exercise})
+        program.steps.append(_checkpoint(exercise))
     return program
+
+
+def _checkpoint(exercise: str) -> dict:
+    """The step at an autograder cell: call the function named as the exercise, or, for a
+    derivation, read its answer variable."""
+    ex = REGISTRY[exercise]
+    return {"test": exercise, "value": ex.answer_name} if getattr(ex, "derivation", False) else {"test": exercise}

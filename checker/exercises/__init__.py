@@ -10,7 +10,7 @@ from .. import messages
 from .base import DECLARED, Case, Exercise, Mutant
 
 COURSE_ORDER = ("activation", "network", "gradcheck", "ema")   # modules in the course's order; others follow
-_HELPERS = {"base"}
+_HELPERS = {"base", "derivation"}
 
 for _module in COURSE_ORDER + tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
                                            if m.name not in COURSE_ORDER and m.name not in _HELPERS)):

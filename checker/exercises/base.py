@@ -92,6 +92,10 @@ class Exercise:
     def mutants(self) -> list[Mutant]:
         return []
 
+    def known_mistakes(self) -> list[str]:
+        """The mistake ids this exercise diagnoses by name (its notebook's callout lists each)."""
+        return list(dict.fromkeys(m.mistake for m in self.mutants))
+
     def extra_problem(self, case: Case, snap) -> Problem | None:
         """A check beyond agreeing with the reference (run only when the output agrees)."""
         return None

@@ -5,7 +5,7 @@ INPUT_DIR/harness. It says hello on the report pipe before any
 learner code runs (so the parent can tell a sandbox that never started from a submission that
 broke it), then, for each notebook, runs the steps in a fresh namespace: the program's cells, and
 at each autograder test cell the learner's function as it stands there, on that exercise's
-cases. Every message is one JSON line; the verdicts are made by the parent. It ends with
+cases (for a derivation, the value of its answer variable as it stands there). Every message is one JSON line; the verdicts are made by the parent. It ends with
 os._exit, so no atexit hook of the learner's runs after the report.
 """
 import os
@@ -21,7 +21,7 @@ sys.path += [p for p in sys.argv[4:] if p not in sys.path]
 
 import json  # noqa: E402  (after the path is set)
 
-from harness import running, testfunctions, wire  # noqa: E402
+from harness import answers, running, testfunctions, wire  # noqa: E402
 
 _write = os.write
 
@@ -47,7 +47,8 @@ def run_notebook(notebook: dict, cases: dict, cell_seconds: float, exercise_seco
     for step in notebook["steps"]:
         if "test" in step:
             exercise = step["test"]
-            fn = namespace.get(exercise)
+            fn = answers.reader(namespace.get(step["value"])) if isinstance(step.get("value"), str) else \
+                namespace.get(exercise)
             if not callable(fn):
                 send(notebook=name, observed=exercise, missing=type(fn).__name__)
                 continue

@@ -22,6 +22,8 @@ _float_value = float.__float__
 _int_value = int.__index__
 
 MAX_ITEMS = 64  # longest sequence copied (lists of layer gradients are far shorter)
+MAX_TEXT = 2000  # characters of a string copied (a typed expression is far shorter)
+_str_value = str.__str__   # an exact str copy, whatever a subclass overrides
 
 
 class SnapshotKind(str, Enum):
@@ -31,6 +33,7 @@ class SnapshotKind(str, Enum):
     SCALAR = "scalar"
     NONE = "none"
     SEQUENCE = "sequence"
+    TEXT = "text"          # a string (a derivation's answer), at most MAX_TEXT + 1 characters kept
     OTHER = "other"
 
 
@@ -48,7 +51,8 @@ class Snapshot:
 
     type_name: the Python type of the returned value; dtype: its numpy dtype ('float', 'int'
     for Python numbers); values: a plain float64 copy for 'array' and 'scalar' (None when it has
-    no real numeric values); items: the element snapshots of a list or tuple.
+    no real numeric values); items: the element snapshots of a list or tuple; text: a string's first MAX_TEXT + 1
+    characters (one more than is ever read, so that a longer one is known to be too long).
     """
 
     kind: SnapshotKind
@@ -56,6 +60,7 @@ class Snapshot:
     dtype: str | None = None
     values: np.ndarray | None = None
     items: tuple = field(default=())
+    text: str | None = None
 
     @property
     def shape(self):
@@ -91,6 +96,8 @@ def take(value, depth: int = 0) -> Snapshot:
         return Snapshot(SnapshotKind.SCALAR, type_name, "float", _array(_float_value(value), dtype=_float64))
     if issubclass(cls, int):
         return Snapshot(SnapshotKind.SCALAR, type_name, "int", _array(_int_value(value), dtype=_float64))
+    if issubclass(cls, str):
+        return Snapshot(SnapshotKind.TEXT, type_name, text=_str_value(value)[:MAX_TEXT + 1])
     if issubclass(cls, (list, tuple)) and depth < 2:
         iterate = list.__iter__ if issubclass(cls, list) else tuple.__iter__
         items = []

@@ -25,8 +25,9 @@ import numpy as np
 PROTOCOL = 3
 MAX_DEPTH = 4             # snapshot nesting: a list of arrays inside a tuple is depth 2
 MAX_ITEMS = 64
+MAX_TEXT = 2001           # characters of a string answer (snapshot.MAX_TEXT + 1)
 MAX_NDIM = 8
-SNAPSHOT_KINDS = ("array", "scalar", "none", "sequence", "other")   # snapshot.SnapshotKind's values
+SNAPSHOT_KINDS = ("array", "scalar", "none", "sequence", "text", "other")   # snapshot.SnapshotKind's values
 ERROR_KINDS = (None, "not_attempted", "timeout", "exception")        # None and snapshot.ErrorKind's
 CASE_DTYPES = ("<f8", "<f4", "<i8", "|b1")
 
@@ -124,7 +125,7 @@ def encode_snapshot(snap):
         return None
     return {"kind": snap.kind, "type_name": snap.type_name, "dtype": snap.dtype,
             "values": None if snap.values is None else encode_array(snap.values)["array"],
-            "items": [encode_snapshot(item) for item in snap.items]}
+            "items": [encode_snapshot(item) for item in snap.items], "text": snap.text}
 
 
 def encode_observation(obs) -> dict:
@@ -170,13 +171,17 @@ def decode_snapshot(document, budget: list, depth: int = 0):
         raise WireError("snapshot_dtype")
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
         raise WireError("snapshot_items")
+    text = document.get("text")
+    if text is not None and (not isinstance(text, str) or kind != "text"):
+        raise WireError("snapshot_text")
     values = document.get("values")
     if values is not None:
         values = decode_array(values, allowed=("<f8",), budget=budget)
     decoded = tuple(decode_snapshot(item, budget, depth + 1) for item in items)
     if any(item is None for item in decoded):
         raise WireError("snapshot_item_missing")
-    return Snapshot(SnapshotKind(kind), _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded)
+    return Snapshot(SnapshotKind(kind), _text(type_name, 100), None if dtype is None else _text(dtype, 40), values, decoded,
+                    None if text is None else _text(text, MAX_TEXT + 1))
 
 
 def decode_observation(document, budget: list):

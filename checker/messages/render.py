@@ -53,7 +53,9 @@ def render(verdict: Verdict, *, reveal: bool = True, language: str | Catalogue =
     headline = w.format(f"headline.{verdict.headline.value}", {
         "exercise": verdict.exercise, "score": verdict.score, "points": verdict.max_score})
     explanation, hint = w.explanation(verdict)
-    details = w.details(verdict) if verdict.case is not None else ""
+    details = w.details(verdict) if verdict.case is not None else \
+        w.format("details.explained", {"text": verdict.explained}, hide_figures=not reveal) \
+        if verdict.explained is not None and not verdict.passed else ""
     notes = [w.format(f"note.{n.kind.value}", n.data) for n in verdict.notes
              if reveal or n.kind != NoteKind.PRINTED]
     lines = [headline, explanation, w.format("message.hint", {"hint": hint}) if hint else "", details]
@@ -118,6 +120,8 @@ class _Writer:
     def explanation(self, v: Verdict) -> tuple[str, str]:
         if v.passed:
             summary = self.format(f"exercise.{v.exercise}.summary", {})
+            if v.explained is not None:   # a derivation: what was read, and what it equals
+                return self.format("message.passed_answer", {"read": v.explained, "summary": summary}), ""
             return self.format("message.passed", {"cases": v.cases, "summary": summary}), ""
         own = v.explanation
         if own is not None:   # its figures come from the failing case: hidden ones show as …
@@ -204,7 +208,8 @@ def _html(r: CheckResult, w: _Writer) -> str:
     if r.hint:
         parts.append(f"<div><i>{html.escape(w.format('message.html_hint', {}))}</i> {html.escape(r.hint)}</div>")
     if r.details:
-        parts.append(f'<pre style="margin:4px 0;font-size:12px;background:transparent">'
+        parts.append(f'<pre style="margin:4px 0;font-size:12px;background:transparent;'
+                     f'font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,\'DejaVu Sans Mono\',monospace">'
                      f"{html.escape(r.details)}</pre>")
     for note in r.notes:
         parts.append(f'<div style="color:#57606a"><i>{html.escape(w.format("message.html_note", {}))}</i> '
