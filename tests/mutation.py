@@ -13,10 +13,10 @@ import inspect
 import sys
 from dataclasses import dataclass
 
-from checker.exercises import REGISTRY
+from checker.exercises import FUNCTION_EXERCISES, REGISTRY
 
 # exercise id -> the reference module its function lives in (from the registry)
-EXERCISE_MODULE = {ex.id: ex.reference.__module__ for ex in REGISTRY.values()}
+EXERCISE_MODULE = {e: REGISTRY[e].reference.__module__ for e in FUNCTION_EXERCISES}
 MODULES = {name: sys.modules[name] for name in set(EXERCISE_MODULE.values())}
 
 _BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,

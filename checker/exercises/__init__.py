@@ -18,6 +18,8 @@ for _module in COURSE_ORDER + tuple(sorted(m.name for m in pkgutil.iter_modules(
 
 REGISTRY = {cls.id: cls() for cls in DECLARED}
 EXERCISES = tuple(REGISTRY)
+DERIVATIONS = tuple(e for e, ex in REGISTRY.items() if getattr(ex, "derivation", False))   # answered by a value
+FUNCTION_EXERCISES = tuple(e for e in EXERCISES if e not in DERIVATIONS)                # answered by a function
 
 
 def get_exercise(exercise_id: str) -> Exercise:
@@ -27,4 +29,4 @@ def get_exercise(exercise_id: str) -> Exercise:
         raise ValueError(messages.text("api.unknown_exercise", name=exercise_id, exercises=list(EXERCISES))) from None
 
 
-__all__ = ["EXERCISES", "REGISTRY", "get_exercise", "Exercise", "Case", "Mutant"]
+__all__ = ["EXERCISES", "DERIVATIONS", "FUNCTION_EXERCISES", "REGISTRY", "get_exercise", "Exercise", "Case", "Mutant"]
