@@ -2,12 +2,12 @@
 
 Conventions, used with the same letters in every notebook, docstring and message:
 
-Network
+Network (D layers; layer D is the output layer)
     Rows are examples. Layer l computes z_l = o_{l-1} @ W_l + b_l and o_l = σ(z_l), with o_0 = X.
     W_l has shape (n_in, n_out) and b_l has shape (n_out,). Every layer is sigmoid, the output
     layer included.
-    Loss            L = (1/N) Σ_n ½ Σ_k (o_nk − t_nk)²      (N = 1: the seed's ½ Σ_k (o_k − t_k)²)
-    Output layer    δ_L = (o_L − t) ⊙ o_L ⊙ (1 − o_L)      per example, with no 1/N
+    Loss            L = (1/N) Σ_n ½ Σ_k (o_nk − t_nk)²      (N = 1: the familiar ½ Σ_k (o_k − t_k)²)
+    Output layer    δ_D = (o_D − t) ⊙ o_D ⊙ (1 − o_D)      per example, with no 1/N
     Hidden layers   δ_l = (δ_{l+1} @ W_{l+1}.T) ⊙ o_l ⊙ (1 − o_l)
     Gradients       ∂L/∂W_l = o_{l-1}.T @ δ_l / N,   ∂L/∂b_l = Σ_n δ_l / N
 
@@ -16,7 +16,8 @@ EMA
     v_0 = 0,   v_t = β v_{t−1} + (1 − β) θ_t,   corrected v̂_t = v_t / (1 − β^t),   β in [0, 1).
 
 Use ``checker.check(exercise_id, fn)`` in a notebook for feedback and ``checker.grade(exercise_id, fn)``
-in nbgrader test cells. ``checker.EXERCISES`` lists the exercise ids; ``checker.MISTAKES`` maps each
+in nbgrader test cells; for a derivation exercise pass the answer instead of a function: a string
+holding an expression (``checker.check("d_sigmoid_in_o", "o*(1 - o)")``) or a number. ``checker.EXERCISES`` lists the exercise ids; ``checker.MISTAKES`` maps each
 mistake id to a one-line explanation and a hint.
 
 Modules: ``checker.reference`` (the math), ``checker.data`` (the shipped data sets),

@@ -112,6 +112,7 @@ class BetaExplorer:
         self.live_canvas = isinstance(self.fig.canvas, widgets.DOMWidget)
         self.picture = None if self.live_canvas else widgets.Output()
         if self.live_canvas:
+            self.fig.canvas.header_visible = False   # ipympl's "Figure 1" title bar says nothing here
             self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
         for control in (self.beta_slider, self.compare_slider, self.corrected, self.compare):
             control.observe(self.update, names="value")

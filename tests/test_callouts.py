@@ -1,4 +1,5 @@
-"""The callouts under each exercise name every mistake the checker can diagnose."""
+"""The callouts under each exercise name every mistake the checker can diagnose, collapsed (a
+<details> block the learner opens when stuck), after the exercise's self-check and autograder cell."""
 import functools
 import re
 
@@ -9,8 +10,8 @@ from checker import MISTAKES
 from checker.exercises import REGISTRY
 from notebooks import NOTEBOOKS
 
-HEADING = "> **Common mistakes the checker recognises**"
-NAMED = re.compile(r"^> - `(\w+)`", re.M)
+HEADING = "<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n"
+NAMED = re.compile(r"^- `(\w+)`", re.M)
 
 
 @functools.lru_cache(maxsize=None)
@@ -26,6 +27,7 @@ def _callout(ex: str) -> str:
     assert len(graders) == 1, f"{ex}: expected one autograder cell test_{ex}, found {len(graders)}"
     for cell in cells[graders[0] + 1:]:
         if cell.cell_type == "markdown" and cell.source.startswith(HEADING):
+            assert cell.source.rstrip().endswith("</details>"), f"{ex}: the callout is not closed"
             return cell.source
     pytest.fail(f"{ex}: no callout cell after its autograder cell")
 

@@ -264,7 +264,8 @@ def test_the_engines_not_graded_rows_are_written_from_the_catalogue():
 
     source = (CHECKER.parent / "notebooks" / "backprop" / "01_sigmoid_and_mse.ipynb").read_text(encoding="utf-8")
     rows = grader.not_graded(grader.Task("ann", "backprop", {}, {"01.ipynb": source}), "a test").to_dict()["exercises"]
-    assert [r["exercise"] for r in rows] == [e for e, ex in REGISTRY.items() if ex.notebook == "backprop/01_sigmoid_and_mse"]
+    assert sorted(r["exercise"] for r in rows) == sorted(e for e, ex in REGISTRY.items()
+                                                        if ex.notebook == "backprop/01_sigmoid_and_mse")
     assert rows[0]["message"] == text("engine.not_graded", exercise="sigmoid")
     assert "not graded: the grading system failed, not your code" in rows[0]["message"]
 

@@ -17,11 +17,21 @@ def test_committed_notebook_has_no_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
 
 
+INTERVIEW_HEADING = "## Interview questions"
+
+
+def interview_cells(cells):
+    """(question, answer cell) pairs of the closing interview section."""
+    start = next(i for i, c in enumerate(cells) if c.source.startswith(INTERVIEW_HEADING))
+    rest = cells[start + 1:]
+    return list(zip(rest[0::2], rest[1::2])), len(rest) % 2
+
+
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_notebook_has_goals_summary_and_seeds(path):
     nb = nbformat.read(path, as_version=4)
-    first, last = nb.cells[0].source, nb.cells[-1].source
-    assert "Learning goals" in first and "Summary" in last
+    first = nb.cells[0].source
+    assert "Learning goals" in first and any(c.source.startswith("## Summary") for c in nb.cells)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "http://" not in code and "https://" not in code
     assert "default_rng(" in code or "seed" in code
@@ -44,6 +54,49 @@ def test_every_exercise_has_a_self_check_then_a_locked_autograder_cell(path):
             assert test_meta["grade"] and test_meta["locked"] and test_meta["points"] > 0
             assert "### BEGIN HIDDEN TESTS" in test.source
             assert f'checker.grade("{exercise}", {exercise})' in test.source
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_every_notebook_ends_with_interview_questions_marked_by_hand(path):
+    cells = nbformat.read(path, as_version=4).cells
+    summary = next(i for i, c in enumerate(cells) if c.source.startswith("## Summary"))
+    assert cells[summary + 1].source.startswith(INTERVIEW_HEADING)
+    pairs, odd = interview_cells(cells)
+    assert 2 <= len(pairs) <= 3 and not odd
+    for question, answer in pairs:
+        assert question.cell_type == answer.cell_type == "markdown"
+        assert nbgrader_meta(question).get("locked") and not nbgrader_meta(question).get("grade")
+        meta = nbgrader_meta(answer)
+        assert meta["solution"] and meta["grade"] and not meta.get("locked") and meta["points"] > 0
+        assert meta["grade_id"].startswith("interview_")
+        assert "Model answer" in answer.source and "Rubric" in answer.source, meta["grade_id"]
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_the_learners_version_has_no_model_answer_or_rubric(path, released):
+    source = nbformat.read(path, as_version=4).cells
+    student = nbformat.read(released(path.parent.name) / path.name, as_version=4).cells
+    ids = {nbgrader_meta(a)["grade_id"] for _, a in interview_cells(source)[0]}
+    answers = [c for c in student if nbgrader_meta(c).get("grade_id") in ids]
+    assert len(answers) == len(ids)
+    for cell in answers:
+        assert cell.source.strip() == "YOUR ANSWER HERE" and nbgrader_meta(cell)["points"] > 0
+    assert "Model answer" not in "".join(c.source for c in student)
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_every_derivation_has_an_answer_cell_a_self_check_then_a_locked_autograder_cell(path):
+    from checker.exercises import DERIVATIONS, REGISTRY
+    cells = nbformat.read(path, as_version=4).cells
+    for i, cell in enumerate(cells):
+        exercise = nbgrader_meta(cell).get("grade_id")
+        if cell.cell_type != "code" or exercise not in DERIVATIONS or not nbgrader_meta(cell).get("solution"):
+            continue
+        assert "answer = None" in cell.source and "### BEGIN SOLUTION" in cell.source
+        assert cells[i + 1].source.strip() == f'checker.check("{exercise}", answer)'
+        test, meta = cells[i + 2], nbgrader_meta(cells[i + 2])
+        assert meta["grade"] and meta["locked"] and meta["points"] == REGISTRY[exercise].points
+        assert f'checker.grade("{exercise}", answer' in test.source and "### BEGIN HIDDEN TESTS" in test.source
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)

@@ -255,8 +255,8 @@ def variant_backprop(weights, biases, X, T, *, deriv=None, out=None, hidden=None
                      with_bias=True):
     """Backprop with hooks, to build the mutants. Hooks default to the course's formulas.
 
-    deriv(o, z) -> σ′; out(o_L, T, d) -> δ_L; hidden(delta_next, W_next, o, d, o_next, d_next,
-    is_first_hidden, o_L, T) -> δ_l; grads(o_prev, delta) -> (dW, db); lr: update each W_l
+    deriv(o, z) -> σ′; out(o_D, T, d) -> δ_D; hidden(delta_next, W_next, o, d, o_next, d_next,
+    is_first_hidden, o_D, T) -> δ_l; grads(o_prev, delta) -> (dW, db); lr: update each W_l
     right after its gradient (before δ is passed back through it); with_bias=False: the forward
     pass leaves out + b.
     """
@@ -304,11 +304,11 @@ def _divided_by(size):
 
 def _hidden(rule):
     """A hidden hook from rule(delta_next, W_next, sigma_prime, is_last_hidden) -> δ_l."""
-    return _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: rule(delta, W, d, first))
+    return _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T: rule(delta, W, d, first))
 
 
-def _hidden_uses_output_error(delta, W, o, d, o_next, d_next, first, o_L, T):
-    source = (o_L - T) if first else delta
+def _hidden_uses_output_error(delta, W, o, d, o_next, d_next, first, o_D, T):
+    source = (o_D - T) if first else delta
     return (source @ W.T) * d
 
 
@@ -431,24 +431,24 @@ class Backprop(Exercise):
             Mutant("hidden_uses_output_error", _bp(hidden=_hidden_uses_output_error)),
             Mutant("hidden_uses_output_error", _errors_passed_back,
                    "error_before_sigma_prime"),
-            Mutant("sigma_prime_of_output", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+            Mutant("sigma_prime_of_output", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T:
                                                 (delta @ W.T) * s(o) * (1 - s(o))),
                    "in_hidden_layers"),
-            Mutant("sigma_prime_of_z", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+            Mutant("sigma_prime_of_z", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T:
                                            (delta @ W.T) * _pre_activation_derivative(o)),
                    "in_hidden_layers"),
-            Mutant("tanh_derivative", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T:
+            Mutant("tanh_derivative", _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T:
                                           (delta @ W.T) * (1 - o ** 2)),
                    "in_hidden_layers"),
             Mutant("hidden_missing_sigma_prime",
-                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: delta @ W.T)),
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T: delta @ W.T)),
             Mutant("hidden_next_layer_sigma_prime",
-                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: ((delta * d_next) @ W.T) * d)),
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T: ((delta * d_next) @ W.T) * d)),
             Mutant("hidden_next_layer_sigma_prime",
-                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W.T) * d_next),
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T: (delta @ W.T) * d_next),
                    "next_layer_sigma_prime_only"),
             Mutant("missing_transpose",
-                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_L, T: (delta @ W) * d)),
+                   _bp(hidden=lambda delta, W, o, d, o_next, d_next, first, o_D, T: (delta @ W) * d)),
             Mutant("dW_transposed", _bp(grads=lambda o_prev, delta: (delta.T @ o_prev / delta.shape[0],
                                                                      delta.mean(0)))),
             Mutant("bias_wrong_axis", _bp(grads=lambda o_prev, delta: (o_prev.T @ delta / delta.shape[0],

@@ -1,11 +1,11 @@
 """Backpropagation for a sigmoid network trained with MSE (reference implementation).
 
-Conventions (the same letters as the notebooks):
+Conventions (the same letters as the notebooks; D layers, layer D the output layer):
     rows are examples; o_0 = X of shape (N, n_0)
     z_l = o_{l-1} @ W_l + b_l,   W_l: (n_{l-1}, n_l),   b_l: (n_l,)
     o_l = σ(z_l)                  every layer is sigmoid, the output layer too
     L   = (1/N) Σ_n ½ Σ_k (o_nk − t_nk)²
-    δ_L = (o_L − t) ⊙ o_L ⊙ (1 − o_L)                       per example, no 1/N
+    δ_D = (o_D − t) ⊙ o_D ⊙ (1 − o_D)                       per example, no 1/N
     δ_l = (δ_{l+1} @ W_{l+1}.T) ⊙ o_l ⊙ (1 − o_l)
     ∂L/∂W_l = o_{l-1}.T @ δ_l / N,   ∂L/∂b_l = Σ_n δ_l / N
 
@@ -47,7 +47,7 @@ def mse_loss(o, t) -> float:
 
 
 def output_delta(o, t):
-    """δ_L = (o − t) ⊙ o ⊙ (1 − o), shape (N, K). Per example: no 1/N here."""
+    """δ_D = (o − t) ⊙ o ⊙ (1 − o), shape (N, K). Per example: no 1/N here."""
     o, t = _f64(o), _f64(t)
     return (o - t) * sigmoid_derivative(o)
 
@@ -73,7 +73,7 @@ def layer_gradients(o_prev, delta):
 
 
 def forward(weights, biases, X):
-    """Activations [o_0, o_1, …, o_L] with o_0 = X (as float64) and o_l = σ(o_{l-1} @ W_l + b_l)."""
+    """Activations [o_0, o_1, …, o_D] with o_0 = X (as float64) and o_l = σ(o_{l-1} @ W_l + b_l)."""
     activations = [_f64(X).copy()]
     for W, b in zip(weights, biases):
         activations.append(sigmoid(activations[-1] @ _f64(W) + _f64(b)))
