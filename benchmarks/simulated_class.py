@@ -1,5 +1,5 @@
-"""A scratch nbgrader course with one notebook (backprop/01_sigmoid_and_mse: three graded
-exercises) and a class of simulated submissions, for the grading benchmarks."""
+"""A scratch nbgrader course with one notebook (backprop/01_sigmoid_and_mse: five graded
+exercises, three functions and two derivations) and a class of simulated submissions, for the grading benchmarks."""
 import os
 import shutil
 import subprocess
@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "01_sigmoid_and_mse.ipynb"
 RIGHT = {"sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
          "sigmoid_derivative": "def sigmoid_derivative(o):\n    return o * (1 - o)\n",
-         "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n"}
+         "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n",
+         "d_sigmoid_in_o": 'answer = "o*(1 - o)"\n', "d_mse_d_o": 'answer = "o - t"\n'}
 
 
 def run(course: Path, *args: str) -> float:

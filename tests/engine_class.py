@@ -1,5 +1,6 @@
-"""A scratch course for the grading-engine tests: backprop/01_sigmoid_and_mse (exercises
-sigmoid, sigmoid_derivative, mse_loss; one point each), released with nbgrader, and helpers to
+"""A scratch course for the grading-engine tests: backprop/01_sigmoid_and_mse (functions
+sigmoid, sigmoid_derivative, mse_loss and derivations d_sigmoid_in_o, d_mse_d_o; one point
+each, 5 in all; its interview questions are marked by hand, not by the engine), released with nbgrader, and helpers to
 submit answers into it and read the engine's results."""
 import shutil
 import subprocess
@@ -16,11 +17,13 @@ RIGHT = {
     "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
     "sigmoid_derivative": "def sigmoid_derivative(o):\n    return o * (1 - o)\n",
     "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n",
+    "d_sigmoid_in_o": 'answer = "o*(1 - o)"\n',
+    "d_mse_d_o": 'answer = "o - t"\n',
 }
 WRONG_SIGMOID = "\ndef sigmoid(z):\n    return z\n"
 HONEST = {"honest_right": RIGHT, "honest_partly_wrong": {**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return 0.0\n"},
           "honest_with_magics": {**RIGHT, "sigmoid": "%matplotlib inline\n!echo hi\n" + RIGHT["sigmoid"]}}
-HONEST_TOTALS = {"honest_right": 3, "honest_partly_wrong": 2, "honest_with_magics": 3}
+HONEST_TOTALS = {"honest_right": 5, "honest_partly_wrong": 4, "honest_with_magics": 5}
 FAST = Limits(wall_seconds=20, cell_seconds=3, exercise_seconds=4)
 
 

@@ -200,3 +200,112 @@ def test_the_notebook_prints_what_the_prose_says():
     assert re.search(r"factor_two: .* relative error of ∂L/∂W_2: 0\.33\n", out)
     assert re.search(r"missing_sigma_prime: .* relative error of ∂L/∂W_2: 0\.69\n", out)
     assert "[[0.138498562 -0.038098237]]" in out  # the learner's output_delta on the worked example
+
+
+# ---------------------------------------------------------------- 2.1, a tanh output unit
+def test_the_worked_tanh_delta():
+    states(r"\tanh'(z) = \frac{s' c - s c'}{c^2} = \frac{c^2 - s^2}{c^2} = 1 - \tanh^2(z) = 1 - o^2")
+    states(r"\delta_k = (o_k - t_k)\,(1 - o_k^2)")
+    z = np.linspace(-4, 4, 81)
+    s, c = np.exp(z) - np.exp(-z), np.exp(z) + np.exp(-z)
+    eps = 1e-6
+    d = lambda f: (f(z + eps) - f(z - eps)) / (2 * eps)
+    assert np.allclose(d(lambda x: np.exp(x) - np.exp(-x)), c, rtol=1e-8)    # s' = c
+    assert np.allclose(d(lambda x: np.exp(x) + np.exp(-x)), s, atol=1e-7)    # c' = s
+    assert np.allclose(s / c, np.tanh(z)) and np.allclose((c * c - s * s) / c ** 2, 1 - np.tanh(z) ** 2)
+    assert np.allclose(d(np.tanh), 1 - np.tanh(z) ** 2, atol=1e-9)
+    for t in (-0.7, 0.0, 0.3, 1.0):
+        o = np.tanh(z)
+        numerical = d(lambda x: 0.5 * (np.tanh(x) - t) ** 2)
+        assert np.allclose(numerical, (o - t) * (1 - o ** 2), atol=1e-9)
+    states("$1 - o^2$\ngoes to 0 as $o$ approaches $\\pm 1$, as $o(1 - o)$ does near 0 and 1")
+    for o in (0.999999, -0.999999):
+        assert 1 - o ** 2 < 1e-5
+    assert 0.999999 * (1 - 0.999999) < 1e-5 and 1e-6 * (1 - 1e-6) < 1e-5
+
+
+def _callout_forms(ex_id):
+    cells = nbformat.read(PATH, as_version=4).cells
+    i = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{ex_id}")
+    text = cells[i + 1].source
+    assert text.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>")
+    return [(m.group(1), re.findall(r'`"([^"`]+)"`', m.group(2)))
+            for m in re.finditer(r"^- `(\w+)`: (.*)$", text, re.M)]
+
+
+def test_every_typed_wrong_answer_in_the_tanh_callout_is_diagnosed_as_named():
+    import checker
+    from checker.exercises import REGISTRY
+    bullets = _callout_forms("delta_output_tanh")
+    assert {m for m, _ in bullets} == {m.mistake for m in REGISTRY["delta_output_tanh"].misconceptions}
+    for mistake, forms in bullets:
+        assert forms, mistake
+        for form in forms:
+            result = checker.check("delta_output_tanh", form, show=False)
+            assert not result.passed and result.mistake == mistake, (form, result.mistake)
+    assert checker.check("delta_output_tanh", "(o - t)*(1 - o^2)", show=False).passed
+
+
+# ---------------------------------------------------------------- 2.2 and 2.3, the layouts
+def test_the_tutorial_loss_is_our_L_with_N_1():
+    states(r"(the tutorial calls the loss $E_\text{total}$; it is our $L$ with $N = 1$)")
+    assert mse_loss(O_2, T) == pytest.approx(0.5 * np.sum((O_2 - T) ** 2))   # N = 1
+
+
+def test_the_column_layout_is_ours_transposed():
+    states(r"$W_\text{DLS} = W_\text{ours}^\top$")
+    states(r"$Z^\top = A^\top W_\text{ours} + b^\top$")
+    states(r"$dW = \frac1N\, dZ\, A^\top$ is our `o_prev.T @ delta / N` transposed")
+    rng = np.random.default_rng(3)
+    N, n_in, n_out = 5, 3, 2
+    o_prev, W, b = rng.normal(size=(N, n_in)), rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
+    W_dls, A, b_dls = W.T, o_prev.T, b[:, None]
+    assert W_dls.shape == (n_out, n_in) and A.shape == (n_in, N)
+    Z = W_dls @ A + b_dls                      # one example per column
+    assert np.allclose(Z.T, o_prev @ W + b)
+    delta = rng.normal(size=(N, n_out))
+    dZ = delta.T
+    dW_dls = dZ @ A.T / N
+    dW, db = layer_gradients(o_prev, delta)
+    assert np.allclose(dW_dls, dW.T)
+    assert np.allclose(dZ.sum(axis=1, keepdims=True) / N, db[:, None])
+
+
+def test_the_worked_example_uses_the_course_name_sigmoid():
+    cells = nbformat.read(PATH, as_version=4).cells
+    worked = next(c for c in cells if c.cell_type == "code" and "W_2 = np.array" in c.source)
+    assert "def sigmoid(z):" in worked.source and "sigma(" not in worked.source
+
+
+def test_notation_layer_D():
+    states("layer $D$ is the output layer")
+    for old in [r"\delta_L", "W_L", "o_L", "b_L", "o_{L-1}", "δ_L"]:
+        assert old not in TEXT, old
+
+
+# ---------------------------------------------------------------- interview questions
+def test_interview_numbers():
+    states("at o = 0.99 that slope is 0.99 · 0.01 = 0.0099. So δ ≈ 0.0098 although the error is 0.99")
+    assert f"{0.99 * 0.01:.4f}" == "0.0099" and f"{float(output_delta(0.99, 0.0)):.4f}" == "0.0098"
+    states("For t = 0, |δ| is never above 4/27 ≈ 0.148")
+    o = np.linspace(0, 1, 100001)
+    assert np.max(np.abs(output_delta(o, 0.0))) <= 4 / 27 + 1e-12
+    states("every gradient is N times too small")
+    rng = np.random.default_rng(4)
+    o_prev, delta = rng.uniform(size=(6, 3)), rng.normal(size=(6, 2))
+    dW, db = layer_gradients(o_prev, delta)
+    dW_twice, db_twice = layer_gradients(o_prev, delta / 6)
+    assert np.allclose(dW_twice, dW / 6) and np.allclose(db_twice, db / 6)
+    states("a weight whose input is 0 gets no gradient")
+    o_prev[:, 1] = 0.0
+    assert np.all(layer_gradients(o_prev, delta)[0][1] == 0)
+
+
+@pytest.mark.notebooks
+def test_the_notebook_prints_the_tanh_check():
+    out = printed(executed_source(PATH))
+    gap = float(re.search(r"largest gap between the two: (\S+)", out).group(1))
+    assert gap < 1e-9
+    formula = re.search(r"\(o − t\)\(1 − o²\): \[([^\]]*)\]", out).group(1).split()
+    numerical = re.search(r"numerical ∂L/∂z: \[([^\]]*)\]", out).group(1).split()
+    assert formula == numerical and len(formula) == 5

@@ -2,7 +2,7 @@
 
 A scratch course with the notebook backprop/01_sigmoid_and_mse (exercises sigmoid,
 sigmoid_derivative, mse_loss; one point each). Each cheat lives in the sigmoid answer cell,
-next to a wrong sigmoid, while the other two answers are right: an honest grader gives it 2/3
+next to a wrong sigmoid, while the other two answers are right: an honest grader gives it 4/5
 at most.
 """
 import json
@@ -64,15 +64,15 @@ def test_the_sandbox_is_the_bubblewrap_one_here(cheats_graded):
 
 
 def test_honest_submissions_get_their_scores(cheats_graded):
-    assert total(cheats_graded["honest_right"]) == 3
-    assert total(cheats_graded["honest_partly_wrong"]) == 2
+    assert total(cheats_graded["honest_right"]) == 5
+    assert total(cheats_graded["honest_partly_wrong"]) == 4
 
 
 @pytest.mark.parametrize("student", CHEATS)
 def test_no_cheat_raises_a_score(cheats_graded, student):
     result = cheats_graded[student]
     assert exercise(result, "sigmoid")["score"] == 0, exercise(result, "sigmoid")["message"]
-    assert total(result) <= 2
+    assert total(result) <= 4
 
 
 def test_calling_the_reference_scores_zero_with_its_own_mistake(cheats_graded):
@@ -95,8 +95,8 @@ def test_suspicious_code_is_flagged_with_its_line(cheats_graded, student, words)
 
 def test_cheats_that_crash_the_sandbox_cost_only_that_submission(cheats_graded):
     for student in ("os_exit", "fork_bomb", "huge_output"):
-        assert total(cheats_graded[student]) <= 2
-    assert total(cheats_graded["honest_right"]) == 3
+        assert total(cheats_graded[student]) <= 4
+    assert total(cheats_graded["honest_right"]) == 5
 
 
 def test_feedback_shows_no_hidden_expected_values_and_flags_are_reported(cheats_graded, tmp_path):
@@ -122,7 +122,7 @@ def test_bad_submissions_are_reported_and_the_run_goes_on(tmp_path):
     write_submission(course, "renamed", RIGHT, name="my_homework.ipynb")
     grade_folder(course / "submitted", course / "graded", course=course, workers=2, progress=False, limits=FAST)
     results = {r["student"]: r for r in load_results(course / "graded")}
-    assert total(results["good"]) == 3
+    assert total(results["good"]) == 5
     assert any("cannot be read as a notebook" in p for p in results["invalid_json"]["problems"])
     assert any("answer cell 'sigmoid' is missing" in p for p in results["missing_cells"]["problems"])
     assert any("unexpected file my_homework.ipynb" in p for p in results["renamed"]["problems"])
@@ -139,7 +139,7 @@ def test_a_scheduler_address_runs_the_same_code_path(tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         grade_folder(course / "submitted", course / "graded", course=course, scheduler=cluster.scheduler_address,
                      progress=False, limits=FAST)
-    assert {r["student"]: total(r) for r in load_results(course / "graded")} == {"s1": 3, "s2": 2}
+    assert {r["student"]: total(r) for r in load_results(course / "graded")} == {"s1": 5, "s2": 4}
 
 
 def test_a_run_killed_midway_resumes_without_losing_or_regrading_anything(tmp_path):
@@ -164,4 +164,4 @@ def test_a_run_killed_midway_resumes_without_losing_or_regrading_anything(tmp_pa
     assert sorted(after) == sorted(f"{s}.json" for s in students)
     for name, (mtime, text) in survivors.items():
         assert after[name].stat().st_mtime_ns == mtime and after[name].read_text() == text
-    assert all(total(r) == 3 for r in load_results(out))
+    assert all(total(r) == 5 for r in load_results(out))

@@ -153,7 +153,7 @@ def attacked(tmp_path_factory):
 def test_every_student_has_a_result_and_nobody_is_left_ungraded(attacked):
     assert sorted(attacked["results"]) == attacked["students"]
     assert attacked["summary"].not_graded == {}
-    assert all(len(r["exercises"]) == 3 for r in attacked["results"].values())
+    assert all(len(r["exercises"]) == 5 for r in attacked["results"].values())
 
 
 @pytest.mark.parametrize("student", HONEST_TOTALS)
@@ -204,7 +204,7 @@ def test_host_files_cannot_be_smuggled_into_feedback(attacked):
     result = attacked["results"]["smuggles_host_files"]
     text = json.dumps(result) + attacked["feedback"]["smuggles_host_files"]
     assert "root:x:0:0" not in text and "LEAK root" not in text
-    assert total(result) == 3  # the answer itself is right
+    assert total(result) == 5  # the answer itself is right
 
 
 def test_the_function_is_graded_as_it_stood_at_its_test_cell(attacked):
@@ -215,13 +215,13 @@ def test_the_function_is_graded_as_it_stood_at_its_test_cell(attacked):
 def test_a_duplicate_grade_id_is_reported_and_the_first_cell_graded(attacked):
     result = attacked["results"]["duplicate_grade_id"]
     assert any("two cells have the grade_id 'sigmoid'" in p for p in result["problems"])
-    assert total(result) == 3
+    assert total(result) == 5
 
 
 def test_garbage_metadata_is_reported_and_the_functions_still_graded(attacked):
     result = attacked["results"]["garbage_metadata"]
     assert any("have damaged nbgrader metadata" in p for p in result["problems"])
-    assert total(result) == 3  # the functions are right; the damage is reported, not scored
+    assert total(result) == 5  # the functions are right; the damage is reported, not scored
 
 
 @pytest.mark.parametrize("student, words", [

@@ -21,9 +21,9 @@ from notebooks import ROOT
 
 pytestmark = pytest.mark.notebooks
 SITE = Path(sysconfig.get_paths()["purelib"])
-CLASS = {"right": (RIGHT, "3"), "wrong_sigmoid": ({**RIGHT, "sigmoid": WRONG_SIGMOID}, "2"),
+CLASS = {"right": (RIGHT, "5"), "wrong_sigmoid": ({**RIGHT, "sigmoid": WRONG_SIGMOID}, "4"),
          "imports_reference": ({**RIGHT, "sigmoid": "import importlib\ndef sigmoid(z):\n    return importlib."
-                                "import_module('checker' + '.reference').sigmoid(z)\n"}, "2")}
+                                "import_module('checker' + '.reference').sigmoid(z)\n"}, "4")}
 
 
 @pytest.fixture(scope="module")

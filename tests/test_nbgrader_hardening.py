@@ -28,16 +28,18 @@ RIGHT = {
     "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
     "sigmoid_derivative": "def sigmoid_derivative(o):\n    return o * (1 - o)\n",
     "mse_loss": "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n",
+    "d_sigmoid_in_o": 'answer = "o*(1 - o)"\n',
+    "d_mse_d_o": 'answer = "o - t"\n',
 }
 PRINTS_SOURCES = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))\n"
 HIDDEN_LINE = 'checker.grade("sigmoid", sigmoid)'
 VISIBLE_LINE = 'checker.grade("sigmoid", sigmoid, visible=True)'
 
-# student -> (answers replacing the released stubs, score out of 3)
+# student -> (answers replacing the released stubs, score out of 5)
 HONEST = {
-    "ann": (RIGHT, 3),
+    "ann": (RIGHT, 5),
     "dan": ({"sigmoid": RIGHT["sigmoid"]}, 1),
-    "eve_prints_sources": ({**RIGHT, "sigmoid": PRINTS_SOURCES + RIGHT["sigmoid"]}, 3),
+    "eve_prints_sources": ({**RIGHT, "sigmoid": PRINTS_SOURCES + RIGHT["sigmoid"]}, 5),
     "zoe": ({}, 0),
 }
 # student -> what the line about them must say
@@ -271,10 +273,10 @@ def test_no_feedback_page_shows_hidden_tests(course, feedback):
 
 def test_the_printing_students_page_keeps_the_rest_of_their_feedback(course, feedback):
     shown = text(course, "eve_prints_sources")
-    assert shown.count(MARKER) == 3 * 3  # the two delimiters and the hidden call, in each test cell
+    assert shown.count(MARKER) == 5 * 3  # the two delimiters and the hidden call, in each test cell
     assert "get_ipython().events.register('pre_run_cell'" in shown  # her code
     assert shown.count(VISIBLE_LINE) == 2  # the test cell's source, and its printed copy
-    assert "✓ sigmoid: the visible cases pass" in shown and "Score: 3.0 / 3.0" in shown
+    assert "✓ sigmoid: the visible cases pass" in shown and "Score: 5.0 / 9.0" in shown
 
 
 def leaking_course(tmp_path, page):

@@ -1,8 +1,9 @@
 """End to end with nbgrader: a simulated class goes through generate_assignment → autograde →
 generate_feedback → export, and the learner's workspace keeps edited work.
 
-To keep the suite fast the class works on one notebook, backprop/01_sigmoid_and_mse
-(three exercises, one point each), copied into a scratch course with the real nbgrader_config.py.
+To keep the suite fast the class works on one notebook, backprop/01_sigmoid_and_mse (three
+functions and two derivations, one point each, and interview questions marked by hand), copied
+into a scratch course with the real nbgrader_config.py.
 """
 import csv
 import html
@@ -26,38 +27,43 @@ NOTEBOOK = "01_sigmoid_and_mse.ipynb"
 SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
 SIGMOID_DERIVATIVE = "def sigmoid_derivative(o):\n    return o * (1 - o)\n"
 MSE_LOSS = "def mse_loss(o, t):\n    return 0.5 * np.sum((o - t) ** 2) / o.shape[0]\n"
-RIGHT = {"sigmoid": SIGMOID, "sigmoid_derivative": SIGMOID_DERIVATIVE, "mse_loss": MSE_LOSS}
+FUNCTIONS = {"sigmoid": SIGMOID, "sigmoid_derivative": SIGMOID_DERIVATIVE, "mse_loss": MSE_LOSS}
+DERIVED = {"d_sigmoid_in_o": 'answer = "o(1 - o)"\n', "d_mse_d_o": 'answer = "o - t"\n'}
+RIGHT = {**FUNCTIONS, **DERIVED}
+INTERVIEW_ANSWER = ("σ′ = o(1 − o) needs only the output o, which the forward pass stored anyway, "
+                    "so backprop keeps no z.")
 STUB = "def {0}(*args):\n    raise NotImplementedError()\n"
 
-# student id -> (answers replacing the released stubs, what else they do, expected score of 3)
+# student id -> (answers replacing the released stubs, what else they do, expected score of 5)
 CLASS = {
-    "fully_correct": (RIGHT, None, 3),
+    "fully_correct": (RIGHT, "interview", 5),
     "partially_correct": ({"sigmoid": SIGMOID}, None, 1),
-    "sign_flipped": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"}, None, 2),
+    "derivation_misconception": ({**RIGHT, "d_sigmoid_in_o": 'answer = "1 - o^2"\n'}, None, 4),
+    "sign_flipped": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"}, None, 4),
     "sigma_prime_of_output": ({**RIGHT, "sigmoid_derivative":
                                "def sigmoid_derivative(o):\n    s = 1 / (1 + np.exp(-o))\n    return s * (1 - s)\n"},
-                              None, 2),
+                              None, 4),
     "factor_two": ({**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return np.sum((o - t) ** 2) / len(o)\n"},
-                   None, 2),
+                   None, 4),
     "not_attempted": ({}, None, 0),
-    "infinite_loop": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    while True:\n        pass\n"}, None, 2),
-    "exception": ({**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return o.shape[5]\n"}, None, 2),
+    "infinite_loop": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    while True:\n        pass\n"}, None, 4),
+    "exception": ({**RIGHT, "mse_loss": "def mse_loss(o, t):\n    return o.shape[5]\n"}, None, 4),
     "correct_with_warnings": ({**RIGHT, "sigmoid":
                                "import warnings\ndef sigmoid(z):\n    warnings.warn('just saying')\n"
                                "    print('debug', file=__import__('sys').stderr)\n"
-                               "    return 1 / (1 + np.exp(-z))\n"}, None, 3),
-    "edited_locked_test": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "edit_test", 2),
-    "deleted_test_cell": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "delete_test", 2),
+                               "    return 1 / (1 + np.exp(-z))\n"}, None, 5),
+    "edited_locked_test": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "edit_test", 4),
+    "deleted_test_cell": ({**RIGHT, "sigmoid": "def sigmoid(z):\n    return z\n"}, "delete_test", 4),
     # Two cheats that fool nbgrader (its tests run in the learner's own process) but not the engine:
     "ast_cheater": ({**RIGHT, "sigmoid": "import ast\nclass NoGrading(ast.NodeTransformer):\n"
                      "    def visit_Expr(self, node):\n"
                      "        return ast.Pass() if 'grade' in ast.unparse(node) else node\n"
                      "get_ipython().ast_transformers.append(NoGrading())\n"
-                     "def sigmoid(z):\n    return z\n"}, None, 3),
+                     "def sigmoid(z):\n    return z\n"}, None, 5),
     "patches_checker": ({**RIGHT, "sigmoid": "import checker\nchecker.grade = lambda *a, **k: None\n"
-                         "def sigmoid(z):\n    return z\n"}, None, 3),
+                         "def sigmoid(z):\n    return z\n"}, None, 5),
 }
-CHEATERS = {"ast_cheater": 2, "patches_checker": 2}  # what the engine gives them
+CHEATERS = {"ast_cheater": 4, "patches_checker": 4}  # what the engine gives them
 
 
 def submission(released, answers, tamper):
@@ -66,6 +72,8 @@ def submission(released, answers, tamper):
         meta = nbgrader_meta(cell)
         if meta.get("solution") and meta["grade_id"] in answers:
             cell.source = answers[meta["grade_id"]]
+        if tamper == "interview" and meta.get("grade_id") == "interview_bp01_1":
+            cell.source = INTERVIEW_ANSWER
         if meta.get("grade_id") == "test_sigmoid":
             if tamper == "edit_test":
                 cell.source = "assert True  # nothing to see here"
@@ -123,14 +131,14 @@ def test_feedback_never_shows_hidden_tests(graded_course):
     for student, page in feedback_pages(graded_course).items():
         text = html.unescape(page)
         assert "BEGIN HIDDEN TESTS" not in text, student
-        for exercise in RIGHT:
+        for exercise in FUNCTIONS:
             # the visible line reads checker.grade("x", x, visible=True); the hidden one ends at x)
             assert not re.search(rf'checker\.grade\("{exercise}", {exercise}\)', text), (student, exercise)
 
 
 def hidden_expected_numbers():
     numbers = set()
-    for exercise in RIGHT:
+    for exercise in FUNCTIONS:
         ex = REGISTRY[exercise]
         for case in ex.cases(GRADE_SEED):
             for value in np.ravel(ex.expected(case)):
@@ -152,6 +160,31 @@ def test_a_failed_hidden_check_shows_its_diagnosis_without_a_code_line(graded_co
     page = html.unescape(feedback_pages(graded_course)["sign_flipped"])
     assert "You computed σ(−z)" in page
     assert "_render_traceback_" not in page and "grading.py" not in page
+
+
+def test_a_derivations_misconception_reaches_the_feedback_page(graded_course):
+    page = html.unescape(feedback_pages(graded_course)["derivation_misconception"])
+    assert "1 − o² is the derivative of tanh" in page and "Stuck? Common mistakes" in page
+
+
+def test_an_interview_answer_waits_for_the_instructor_and_counts_once_marked(graded_course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded_course / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("interview_bp01_1", NOTEBOOK[:-len(".ipynb")], "backprop", "fully_correct")
+        assert grade.needs_manual_grade and grade.max_score == 2 and grade.score == 0
+        submitted = gb.find_submission_notebook(NOTEBOOK[:-len(".ipynb")], "backprop", "fully_correct")
+        assert any(g.name.startswith("interview_") and g.needs_manual_grade for g in submitted.grades)
+        grade.manual_score = 1.5   # what the instructor enters in the formgrader
+        gb.db.commit()
+    autograded = nbformat.read(graded_course / "autograded" / "fully_correct" / "backprop" / NOTEBOOK, as_version=4)
+    answer = next(c for c in autograded.cells if nbgrader_meta(c).get("grade_id") == "interview_bp01_1")
+    assert answer.source == INTERVIEW_ANSWER   # what the formgrader shows the instructor
+    run_nbgrader(graded_course, "export", "--to=after_marking.csv")
+    with open(graded_course / "after_marking.csv", newline="") as f:
+        after = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+    assert after["fully_correct"] == CLASS["fully_correct"][2] + 1.5
+    assert after["partially_correct"] == CLASS["partially_correct"][2]
 
 
 def test_the_learners_workspace_keeps_edited_work_and_restores_deleted_notebooks(tmp_path):
