@@ -7,8 +7,11 @@ size of constant powers. What a person types is accepted: `^` for powers, implic
 multiplication (`o(1-o)`, `2beta`, `betak`), β or beta, × · ÷ −, superscripts ² and ³,
 full-width characters, and one leading `name =` (its right-hand side is read).
 
-Equivalence is symbolic (sympy.simplify of the difference, within a time limit) or, when that
-is inconclusive, by sampling: the two agree to 1e-9 at fixed points of each symbol's domain.
+Equivalence is decided at fixed sample points of each symbol's domain, evaluated node by node in
+30-digit arithmetic with every intermediate value bounded: equal to 1e-9 at every point, the
+answer is right; a point where both are finite and differ is a counterexample, so it is wrong;
+where a point cannot be evaluated (not finite, not real) sampling is inconclusive and sympy's
+simplify of the difference decides, within a time limit.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy
 
@@ -29,7 +33,7 @@ MAX_DIGITS = 30           # digits of one number
 MAX_POWER_DIGITS = 300    # a constant power may have at most this many digits
 SAMPLES = 12
 SAME = 1e-9               # relative agreement of two values at a sample point
-SIMPLIFY_SECONDS = 2.0
+SIMPLIFY_SECONDS = 1.0
 
 FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh}
 CONSTANTS = {"e": sympy.E, "pi": sympy.pi}
@@ -281,15 +285,65 @@ def sample_points(symbols: dict, domains: dict, n: int = SAMPLES, seed: int = 20
     return points
 
 
+MAX_MAGNITUDE = mpmath.mpf("1e300")   # a value beyond this at any step counts as not finite
+
+
+class _NotFinite(Exception):
+    pass
+
+
+def _bounded(x):
+    if not isinstance(x, mpmath.mpf) or not mpmath.isfinite(x) or abs(x) > MAX_MAGNITUDE:
+        raise _NotFinite
+    return x
+
+
+def _evaluate(expr, point: dict):
+    """expr at point in 30-digit arithmetic, node by node, every intermediate value checked to be
+    a finite real below MAX_MAGNITUDE (so exp(exp(exp(…))) stops instead of computing a huge number)."""
+    if expr in point:
+        return mpmath.mpf(str(point[expr]))
+    if expr.is_Number or expr in (sympy.E, sympy.pi):
+        return _bounded(mpmath.mpf(sympy.N(expr, 30)))
+    args = [_evaluate(a, point) for a in expr.args]
+    if expr.is_Add:
+        return _bounded(mpmath.fsum(args))
+    if expr.is_Mul:
+        out = mpmath.mpf(1)
+        for a in args:
+            out = _bounded(out * a)
+        return out
+    if expr.is_Pow:
+        base, exponent = args
+        if base == 0:
+            if exponent <= 0:
+                raise _NotFinite
+            return mpmath.mpf(0)
+        if base < 0 and exponent != mpmath.floor(exponent):
+            raise _NotFinite   # not a real number
+        if abs(exponent * mpmath.log(abs(base))) > 690:
+            raise _NotFinite
+        return _bounded(mpmath.power(base, exponent))
+    if isinstance(expr, sympy.exp):
+        if args[0] > 690:
+            raise _NotFinite
+        return _bounded(mpmath.exp(args[0]))
+    if isinstance(expr, sympy.log):
+        if args[0] <= 0:
+            raise _NotFinite
+        return _bounded(mpmath.log(args[0]))
+    if isinstance(expr, sympy.tanh):
+        return _bounded(mpmath.tanh(args[0]))
+    raise _NotFinite   # nothing else is built by the parser
+
+
 def value_at(expr, point: dict) -> float | None:
     """expr at point as a float, None where it is not a finite real number."""
     try:
-        v = complex(expr.evalf(30, subs=point))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        with mpmath.workdps(30):
+            return float(_evaluate(expr, point))
+    except (_NotFinite, ZeroDivisionError, ValueError, TypeError, OverflowError, RecursionError):
         return None
-    if not (math.isfinite(v.real) and math.isfinite(v.imag)) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
-        return None
-    return v.real
 
 
 def values(expr, points) -> list:

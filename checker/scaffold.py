@@ -101,6 +101,7 @@ def _solution(fn) -> str:
     return "\n".join(lines[:start] + ["    ### BEGIN SOLUTION"] + lines[start:] + ["    ### END SOLUTION"])
 
 
+CALLOUT_HEADING = "<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n"
 REFERENCE_RULE = ("*Write it yourself: an answer that calls `checker.reference` scores 0, even where the "
                   "demonstrations in this notebook use it.*")
 
@@ -122,7 +123,8 @@ def _cells(exercise_id: str, points: int, params: list[str], solution: str) -> l
             f'### BEGIN HIDDEN TESTS\nchecker.grade("{exercise_id}", {exercise_id})\n### END HIDDEN TESTS',
             metadata={**meta(f"test_{exercise_id}", grade=True, points=points), "tags": ["raises-exception"]},
             id=f"test-{exercise_id}"),
-        nbformat.v4.new_markdown_cell("> **Common mistakes the checker recognises**\n> - TODO",
+        nbformat.v4.new_markdown_cell(CALLOUT_HEADING + "- `TODO`: each mistake id the exercise diagnoses, and why it is wrong.\n\n"
+                                      "</details>",
                                       metadata=meta(f"md-{exercise_id}-mistakes"), id=f"md-{exercise_id}-mistakes"),
     ]
 

@@ -8,9 +8,10 @@ import pytest
 
 from checker import MISTAKES
 from checker.exercises import REGISTRY
+from checker.scaffold import CALLOUT_HEADING
 from notebooks import NOTEBOOKS
 
-HEADING = "<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n"
+HEADING = CALLOUT_HEADING
 NAMED = re.compile(r"^- `(\w+)`", re.M)
 
 

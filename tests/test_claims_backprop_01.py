@@ -64,15 +64,9 @@ def test_how_to_work_names_the_cells_and_the_rules():
     from checker.scaffold import REFERENCE_RULE
     states("## 0 · How to work in this course")
     states("scores 0")
-    states("In JupyterLab 4 it\nstops at the first cell that raises an error")
-    nb = nbformat.read(PATH, as_version=4)
-    # the autograder cells are the ones marked to let Run All go on; the answer cells are not
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and cell.cell_type == "code":
-            assert "raises-exception" in cell.metadata.get("tags", []), meta["grade_id"]
-        if meta.get("solution") and cell.cell_type == "code":
-            assert "raises-exception" not in cell.metadata.get("tags", []), meta["grade_id"]
+    states("In JupyterLab 4 it\nstops at the first cell that raises an error, unless that cell is marked as expected to fail")
+    states("autograder cells and the answer cells of derivation exercises are marked so")
+    nb = nbformat.read(PATH, as_version=4)   # the marks themselves: tests/test_notebooks.py
     assert sum(REFERENCE_RULE in c.source for c in nb.cells if c.cell_type == "markdown") == 5
 
 

@@ -12,7 +12,8 @@ from checker.reference import (backprop, directional_check, full_check, hidden_d
 from notebooks import NOTEBOOKS, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "04_gradient_checking.ipynb"
-TEXT = markdown(nbformat.read(PATH, as_version=4))
+NB = nbformat.read(PATH, as_version=4)
+TEXT = markdown(NB)
 
 def states(snippet):
     assert snippet in TEXT, f"the notebook no longer says: {snippet}"
@@ -312,3 +313,15 @@ def test_the_printed_numbers_match_the_prose():
     # 4.6: the instructor's backprop, checked with the instructor's numerical_gradient
     own = re.findall(r"^(W_\d|b_\d): relative error (\S+)   (.+)$", out, flags=re.M)
     assert len(own) == 6 and all(float(e) < 1e-7 and v == "very good" for _, e, v in own)
+
+
+def test_the_interview_questions_follow_the_summary_and_quote_only_taught_numbers():
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in NB.cells]
+    summary = next(i for i, c in enumerate(NB.cells) if c.source.startswith("## Summary"))
+    assert NB.cells[summary + 1].source.startswith("## Interview questions")
+    answers = [i for i, g in enumerate(ids) if g.startswith("interview_")]
+    assert 2 <= len(answers) <= 3 and min(answers) > summary
+    interview = "\n".join(NB.cells[i].source for i in range(summary + 1, len(NB.cells)))
+    taught = "\n".join(c.source for c in NB.cells[:summary + 1])
+    for number in re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", interview):
+        assert number in taught, number

@@ -9,6 +9,7 @@ import pytest
 from checker.data import load_digits, one_hot, train_test_split
 from checker.reference import (accuracy, init_network, numerical_gradient, relative_error,
                                sigmoid, train)
+from checker.reference.training import softmax_forward
 from notebooks import NOTEBOOKS, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "05_training_digits.ipynb"
@@ -27,6 +28,33 @@ def states(snippet):
 def split():
     X, y = load_digits()
     return train_test_split(X, y, test_fraction=0.25, seed=0)
+
+
+def cell(grade_id):
+    (found,) = [c for c in NB.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    return found
+
+
+def percent(text, after):
+    """The first percentage (as a fraction) that follows `after` in text."""
+    return float(re.search(re.escape(after) + r".*?([\d.]+)%", text, re.S).group(1)) / 100
+
+
+@pytest.fixture(scope="module")
+def curves():
+    """Test accuracy before training and after every epoch, for both output layers."""
+    X_train, X_test, y_train, y_test = split()
+    steps = math.ceil(len(X_train) / BATCH)
+    result = {}
+    for output in ("sigmoid", "softmax"):
+        weights, biases = init_network(LAYERS, seed=0)
+        curve = [accuracy(weights, biases, X_test, y_test)]
+        run = train(weights, biases, X_train, one_hot(y_train), lr=LR, batch_size=BATCH, epochs=EPOCHS,
+                    seed=0, output=output,
+                    on_step=lambda step, W, b: step % steps or curve.append(accuracy(W, b, X_test, y_test)))
+        assert len(curve) == EPOCHS + 1
+        result[output] = (curve, run)
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +140,8 @@ def test_accuracy_before_and_after_training(trained):
 
 
 def test_softmax_cross_entropy_error_term_and_the_seeds_formula():
-    states(r"target sums to one, $\sum_k t_k = 1$")
-    states(r"$$\delta_j = \frac{\partial L}{\partial z_j} = o_j - t_j,")
+    states(r"target sums to one, $\sum_j t_j = 1$")
+    states(r"$$\delta_k = \frac{\partial L}{\partial z_k} = o_k - t_k,")
     states("to a relative error\nbelow $10^{-9}$")
     states("misses by a relative error above 0.1 in every trial")
 
@@ -134,6 +162,80 @@ def test_softmax_cross_entropy_error_term_and_the_seeds_formula():
         assert relative_error((o - t) * o * (1 - o), exact_mse) > 0.1
 
 
+def test_the_softmax_exercise_comes_before_its_derivation():
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in NB.cells]
+    order = ["md-13", "md-softmax-statement", "delta_softmax_ce", "check_delta_softmax_ce",
+             "test_delta_softmax_ce", "md-softmax-callout", "md-softmax-derivation"]
+    assert [ids.index(i) for i in order] == list(range(ids.index("md-13"), ids.index("md-13") + 7))
+    assert "= o_k - t_k" not in cell("md-13").source and "= o - t" not in cell("md-softmax-statement").source
+    assert 'answer = "o - t"' in cell("delta_softmax_ce").source
+    derivation = cell("md-softmax-derivation").source
+    assert r"= o_j\,\bigl(\mathbf{1}[j = k] - o_k\bigr)." in derivation   # the full Jacobian
+    assert r"+ o_k \sum_{j=1}^{K} t_j ." in derivation                     # the sum
+    assert r"$\sum_j t_j = 1$, so the second term is $o_k$" in derivation   # Σ t = 1
+
+
+def test_the_softmax_jacobian_and_the_diagonal_path():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=6)
+    t = one_hot([2], num_classes=6)[0]
+    o = np.exp(z) / np.exp(z).sum()
+    J = numerical_gradient(lambda v: np.exp(v) / np.exp(v).sum() @ np.eye(6)[0], z)  # ∂o_0/∂z_k
+    assert np.allclose(J, o[0] * (np.eye(6)[0] - o), atol=1e-9)
+    diagonal = -t * (1 - o)                                                            # the diagonal path
+    others = np.array([o[k] * (t.sum() - t[k]) for k in range(6)])                   # o_k Σ_{j≠k} t_j
+    assert np.allclose(diagonal + others, o - t)
+    states("the other $K - 1$ paths add $o_k \\sum_{j \\ne k} t_j$")
+
+
+def test_the_two_output_layers_trained_side_by_side(curves):
+    text = cell("md-softmax-result").source
+    (sig, _), (soft, _) = curves["sigmoid"], curves["softmax"]
+    states("same η = 2.0,\nbatch size 16 and 20 epochs")
+    assert 'output="softmax", on_step=record_accuracy' in CODE and "lr=lr," in CODE
+    # the final accuracies, as the prose and the summary state them (within one percentage point)
+    sig_final, soft_final = percent(text, "**"), percent(text, "sigmoid + MSE and **")
+    assert abs(sig[-1] - sig_final) <= 0.01 and abs(soft[-1] - soft_final) <= 0.01
+    states(f"({sig_final:.1%} for sigmoid + MSE,\n  {soft_final:.1%} for softmax + cross-entropy)")
+    # "a couple of images, smaller than the wobble from one epoch to the next"
+    gap = abs(soft[-1] - sig[-1]) * 449
+    assert round(gap) <= 4
+    wobble = max(np.max(np.abs(np.diff(c[-11:]))) for c in (sig, soft))
+    assert wobble * 449 > gap
+    # the first epochs: softmax + cross-entropy far ahead
+    early = re.search(r"after one epoch softmax \+ cross-entropy already reads ([\d.]+)% of the test\s+"
+                      r"digits against ([\d.]+)%, after two epochs ([\d.]+)% against ([\d.]+)%", text)
+    soft_1, sig_1, soft_2, sig_2 = (float(v) / 100 for v in early.groups())
+    for curve, epoch, stated in [(soft, 1, soft_1), (sig, 1, sig_1), (soft, 2, soft_2), (sig, 2, sig_2)]:
+        assert abs(curve[epoch] - stated) <= 0.02, (epoch, curve[epoch], stated)
+    assert soft[1] > sig[1] + 0.1 and soft[2] > sig[2] + 0.1
+    states(r"the factor $o(1 - o) \le 1/4$ predicts")
+    assert sigmoid(0.0) * (1 - sigmoid(0.0)) == 0.25
+
+
+def test_softmax_outputs_sum_to_one_and_sigmoid_outputs_need_not(curves):
+    states("the softmax network's outputs always sum\nto exactly 1")
+    _, X_test, _, _ = split()
+    (_, sig_run), (_, soft_run) = curves["sigmoid"], curves["softmax"]
+    assert np.allclose(softmax_forward(soft_run.weights, soft_run.biases, X_test)[-1].sum(axis=1), 1.0)
+    from checker.reference import forward
+    sums = forward(sig_run.weights, sig_run.biases, X_test)[-1].sum(axis=1)
+    assert np.abs(sums - 1).max() > 0.05
+
+
+def test_the_training_loop_credits_the_learner_truthfully():
+    states("Its heart, `backprop`, is the\nfunction you wrote in notebook 3")
+    states("The other helpers were given to you, not written by you: `init_network`")
+    states("`sgd_step` (the update of step 3")
+    states("`network_loss` (a forward pass, then the MSE loss of notebook 1) and `accuracy`")
+    assert "every line of it is something you\nhave written yourself" not in TEXT
+    nbs = [nbformat.read(q, as_version=4) for q in sorted((NOTEBOOKS / "backprop").glob("0*.ipynb"))]
+    exercises = {c.metadata.get("nbgrader", {}).get("grade_id") for nb in nbs for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+    assert "backprop" in exercises and {"hidden_delta", "output_delta", "layer_gradients"} <= exercises
+    assert not {"init_network", "sgd_step", "network_loss", "accuracy"} & exercises
+
+
 def test_saturated_sigmoid_versus_cross_entropy():
     states(r"$z_k = -6$ while $t_k = 1$, has $o_k(1 - o_k) \approx 0.0025$")
     states("it stays close to −1 for that unit")
@@ -142,6 +244,13 @@ def test_saturated_sigmoid_versus_cross_entropy():
     z = np.array([-6.0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     o_soft = np.exp(z) / np.exp(z).sum()
     assert o_soft[0] - 1.0 == pytest.approx(-1.0, abs=1e-3)
+    states(r"$o(1 - o) \le 1/4$ makes every sigmoid + MSE error term at least four times smaller")
+    assert sigmoid_derivative_max() == pytest.approx(0.25)
+
+
+def sigmoid_derivative_max():
+    o = np.linspace(0, 1, 100001)
+    return float(np.max(o * (1 - o)))
 
 
 def test_the_learners_backprop_is_in_notebook_3():
@@ -176,7 +285,7 @@ def test_summary_repeats_only_asserted_numbers():
 
 
 @pytest.mark.notebooks
-def test_the_printed_numbers_match_the_prose(trained):
+def test_the_printed_numbers_match_the_prose(trained, curves):
     out = printed(executed_source(PATH))
     before, run, after = trained
     assert "images per digit: [178 182 177 183 181 182 181 179 174 180]" in out
@@ -193,3 +302,21 @@ def test_the_printed_numbers_match_the_prose(trained):
     ce = float(re.search(r"δ = o − t: +largest relative error ([\d.e+-]+)", out).group(1))
     sigmoid_error = float(re.search(r"sigmoid δ formula: +smallest relative error ([\d.]+)", out).group(1))
     assert ce < 1e-9 and sigmoid_error > 0.1
+    (sig, _), (soft, _) = curves["sigmoid"], curves["softmax"]
+    for name, curve in [("sigmoid + MSE", sig), ("softmax + cross-entropy", soft)]:
+        assert (f"{name:>23}: test accuracy after epoch 1 {curve[1]:.1%}, after epoch 2 {curve[2]:.1%}, "
+                f"after epoch 20 {curve[-1]:.1%}") in out
+    assert sig[-1] == after
+    assert re.search(r"sum of the outputs for the first test image: sigmoid \d\.\d\d, softmax 1\.00", out)
+
+
+def test_the_interview_questions_follow_the_summary_and_quote_only_taught_numbers():
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in NB.cells]
+    summary = next(i for i, c in enumerate(NB.cells) if c.source.startswith("## Summary"))
+    assert NB.cells[summary + 1].source.startswith("## Interview questions")
+    answers = [i for i, g in enumerate(ids) if g.startswith("interview_")]
+    assert 2 <= len(answers) <= 3 and min(answers) > summary
+    interview = "\n".join(NB.cells[i].source for i in range(summary + 1, len(NB.cells)))
+    taught = "\n".join(c.source for c in NB.cells[:summary + 1])
+    for number in re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", interview):
+        assert number in taught, number

@@ -184,6 +184,11 @@ def cell(nb, grade_id):
     return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+def number(nb, grade_id) -> int:
+    """The cell's number as the problems count them (from 1)."""
+    return next(i for i, c in enumerate(nb["cells"], 1) if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
 def test_an_honest_submission_has_no_problem(submission):
     assert submission[2]() == []
 
@@ -191,13 +196,15 @@ def test_an_honest_submission_has_no_problem(submission):
 def test_points_that_are_not_a_number_are_a_problem(submission):
     _, nb, check = submission
     cell(nb, "test_sigmoid")["metadata"]["nbgrader"]["points"] = "1"
-    assert check() == [f"{NOTEBOOK}: cell 7: nbgrader 'points' must be a number ≥ 0"]
+    n = number(nb, "test_sigmoid")
+    assert check() == [f"{NOTEBOOK}: cell {n}: nbgrader 'points' must be a number ≥ 0"]
 
 
 def test_a_grade_flag_that_is_not_a_bool_is_a_problem(submission):
     _, nb, check = submission
     cell(nb, "test_sigmoid")["metadata"]["nbgrader"]["grade"] = 1
-    assert check() == [f"{NOTEBOOK}: cell 7: nbgrader 'grade' must be true or false"]
+    n = number(nb, "test_sigmoid")
+    assert check() == [f"{NOTEBOOK}: cell {n}: nbgrader 'grade' must be true or false"]
 
 
 def test_nbgrader_metadata_that_is_not_a_dict_is_a_problem(submission):
@@ -215,13 +222,15 @@ def test_an_old_schema_version_is_a_problem(submission):
 def test_a_grade_id_the_source_has_as_another_cell_type_is_a_problem(submission):
     _, nb, check = submission
     cell(nb, "md-3").update(cell_type="code", outputs=[], execution_count=None)
-    assert check() == [f"{NOTEBOOK}: cell 4: grade_id 'md-3' is a markdown cell in the source, code here"]
+    n = number(nb, "md-3")
+    assert check() == [f"{NOTEBOOK}: cell {n}: grade_id 'md-3' is a markdown cell in the source, code here"]
 
 
 def test_a_grade_id_unknown_to_the_source_is_a_problem(submission):
     _, nb, check = submission
+    n = number(nb, "sigmoid")
     cell(nb, "sigmoid")["metadata"]["nbgrader"]["grade_id"] = "my_sigmoid"
-    assert check() == [f"{NOTEBOOK}: cell 5: grade_id 'my_sigmoid' is not in the source notebook"]
+    assert check() == [f"{NOTEBOOK}: cell {n}: grade_id 'my_sigmoid' is not in the source notebook"]
 
 
 def test_a_notebook_over_the_size_limit_is_a_problem(submission):

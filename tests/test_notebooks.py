@@ -100,6 +100,22 @@ def test_every_derivation_has_an_answer_cell_a_self_check_then_a_locked_autograd
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_run_all_goes_past_every_unwritten_exercise(path):
+    """JupyterLab's Run All stops at a cell that raises unless it is tagged raises-exception: the
+    autograder cells and the derivation answer cells (whose learner version raises) are tagged,
+    a function's answer cell is not (its learner version only defines the function)."""
+    from checker.exercises import DERIVATIONS
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta, tags = nbgrader_meta(cell), cell.metadata.get("tags", [])
+        if cell.cell_type != "code":
+            continue
+        if meta.get("grade") or (meta.get("solution") and meta.get("grade_id") in DERIVATIONS):
+            assert "raises-exception" in tags, meta["grade_id"]
+        elif meta.get("solution"):
+            assert "raises-exception" not in tags, meta["grade_id"]
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_instructor_version_runs_without_error(path):
     nb = executed_source(path)
     assert errors(nb) == []

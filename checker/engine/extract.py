@@ -131,6 +131,8 @@ def build_program(source_nb, submitted_nb) -> Program:
         if cell.get("cell_type") != "code":
             continue
         grade_id = nbgrader_meta(cell).get("grade_id", "")
+        if not grade_id and raw is not None and isinstance(cell.get("id"), str) and cell["id"] in by_id:
+            grade_id = nbgrader_meta(by_id[cell["id"]]).get("grade_id", "")   # damaged: located by its cell id
         if grade_id and grade_id in seen:
             program.problems.append(Text("engine.duplicate_grade_id", {"grade_id": grade_id[:60]}))
             continue
