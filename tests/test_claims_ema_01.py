@@ -25,6 +25,28 @@ def states(snippet):
     assert snippet in TEXT, f"the notebook no longer says: {snippet}"
 
 
+DERIVATIONS = ("ema_weight_k", "ema_window_share", "ema_ramp_lag", "ema_noise_variance", "ema_bias_factor",
+               "ema_steps_to_99")
+SUMMARY = "<summary><b>Stuck? Common mistakes the checker recognises</b></summary>"
+
+
+def cell(cell_id):
+    return next(c for c in NB.cells if c.id == cell_id)
+
+
+def index(cell_id):
+    return next(i for i, c in enumerate(NB.cells) if c.id == cell_id)
+
+
+def callout(ex):
+    """The collapsed callout: the first markdown cell after the autograder cell test_<ex>."""
+    i = next(i for i, c in enumerate(NB.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{ex}")
+    source = NB.cells[i + 1].source
+    assert NB.cells[i + 1].cell_type == "markdown" and source.startswith("<details>\n" + SUMMARY + "\n\n")
+    assert source.endswith("\n\n</details>")
+    return source
+
+
 def year(y):
     return (DATES >= np.datetime64(f"{y}-01-01")) & (DATES <= np.datetime64(f"{y}-12-31"))
 
@@ -82,7 +104,7 @@ def test_unrolled_sum_and_its_weights():
 
 # 1.4 The window
 
-def test_the_seeds_windows():
+def test_the_rule_of_thumb_windows():
     states("with β = 0.9 the EMA is roughly an average of the last 10 values; with β = 0.99, of\nthe last 100")
     assert round(1 / (1 - 0.9)) == 10 and round(1 / (1 - 0.99)) == 100
 
@@ -220,9 +242,15 @@ def test_corrected_ema_starts_as_a_running_mean():
 
 def test_exercise_points_match_the_registry():
     from checker.exercises import REGISTRY
-    states("### Exercise 1 · `ema(thetas, beta)` (2 points)")
-    states("### Exercise 2 · `ema_bias_corrected(thetas, beta)` (2 points)")
+    states("### Exercise 7 · `ema(thetas, beta)` (2 points)")
+    states("### Exercise 8 · `ema_bias_corrected(thetas, beta)` (2 points)")
     assert REGISTRY["ema"].points == 2 and REGISTRY["ema_bias_corrected"].points == 2
+    for number, ex in enumerate(DERIVATIONS, start=1):
+        statement = cell(f"md-{ex}").source
+        assert statement.startswith(f"### Exercise {number} · derive ") and "(1 point)" in statement.split("\n")[0]
+        assert REGISTRY[ex].points == 1 and REGISTRY[ex].notebook == "ema/01_moving_average"
+    headings = re.findall(r"^### Exercise (\d+) ", TEXT, flags=re.M)
+    assert headings == [str(n) for n in range(1, 9)]   # numbered in the order they come
 
 
 def test_asarray_does_not_copy_float64():
@@ -234,10 +262,16 @@ def test_asarray_does_not_copy_float64():
 def test_the_callouts_name_exactly_the_checkers_mistakes():
     from checker import MISTAKES
     from checker.exercises import REGISTRY
-    named = set(re.findall(r"^> - `(\w+)`", TEXT, flags=re.M))
-    mutants = {m.mistake for ex in ("ema", "ema_bias_corrected") for m in REGISTRY[ex].mutants}
-    assert mutants | {"input_modified"} == named
-    assert named <= set(MISTAKES)
+    for ex in ("ema", "ema_bias_corrected"):
+        named = set(re.findall(r"^- `(\w+)`", callout(ex), flags=re.M))
+        assert {m.mistake for m in REGISTRY[ex].mutants} | {"input_modified"} == named, ex
+        assert named <= set(MISTAKES)
+    for ex in DERIVATIONS:
+        named = re.findall(r"^- `(\w+)`", callout(ex), flags=re.M)
+        assert named == REGISTRY[ex].known_mistakes(), ex
+        assert set(named) <= set(MISTAKES), ex
+    assert "correction belongs in Exercise 8" in callout("ema")
+    assert "> **Common mistakes" not in TEXT   # every callout is the collapsed kind
 
 
 # 1.8 Memory
@@ -422,3 +456,218 @@ def test_the_explorer_cell_shows_a_widget_and_a_still_picture():
     assert "application/vnd.jupyter.widget-view+json" in kinds and "image/png" in kinds
     # the explorer is the last code cell: no static figure comes after the backend switch
     assert cell is [c for c in nb.cells if c.cell_type == "code"][-1]
+
+
+# Added with the derivation exercises, the outlier, the window comparison and the interview questions
+
+def test_how_to_work_box():
+    box = cell("md-howto").source
+    assert index("md-howto") == 1 and box.startswith("> **How to work in this notebook**")
+    assert len(re.findall(r"^> - ", box, flags=re.M)) == 4
+    for words in ("`raise NotImplementedError()`", "`answer = None`", "self-check cell", "`AssertionError`",
+                  "That is expected", "collapsed on purpose", "`checker.reference` scores 0"):
+        assert words in box, words
+    assert '"(1 - beta)*beta^k"' not in box   # the example is not the answer to Exercise 1
+
+
+# the worked answers, and the earlier text, must not give the answers away
+BEFORE = {"ema_weight_k": [r"(1 - \beta)\beta^k", "(1 − β)β^k"],
+          "ema_window_share": [r"1 - \beta^n", r"1 - \beta^{n}"],
+          "ema_ramp_lag": [r"\beta/(1 - \beta)", r"\frac{\beta}{1 - \beta}"],
+          "ema_noise_variance": [r"(1 - \beta)/(1 + \beta)", r"\frac{1 - \beta}{1 + \beta}"],
+          "ema_bias_factor": [r"/(1 - \beta^t)", r"\frac{v_t}{1 - \beta^t}"],
+          "ema_steps_to_99": ["t = 44", " 44 "]}
+
+
+def test_each_derivation_comes_before_its_worked_answer():
+    from checker.scaffold import REFERENCE_RULE
+    for ex in DERIVATIONS:
+        i = index(f"md-{ex}")
+        five = NB.cells[i:i + 5]
+        assert [c.cell_type for c in five] == ["markdown", "code", "code", "code", "markdown"]
+        assert REFERENCE_RULE in five[0].source
+        meta = [c.metadata["nbgrader"] for c in five]
+        assert meta[1] == {"grade": False, "solution": True, "locked": False, "grade_id": ex, "schema_version": 3}
+        assert five[1].source.startswith("# Your answer: ") and "\nanswer = None\n### BEGIN SOLUTION\n" in five[1].source
+        assert five[2].source == f'checker.check("{ex}", answer)' and meta[2]["grade_id"] == f"check_{ex}"
+        assert meta[3]["grade"] and meta[3]["locked"] and meta[3]["points"] == 1 and meta[3]["grade_id"] == f"test_{ex}"
+        assert five[3].source == (f"# Autograder test for `{ex}` (1 point).\n"
+                                  f'checker.grade("{ex}", answer, visible=True)\n'
+                                  f'### BEGIN HIDDEN TESTS\nchecker.grade("{ex}", answer)\n### END HIDDEN TESTS')
+        assert NB.cells[i + 5].source.startswith("**Worked answer.**"), ex
+        earlier = "\n".join(c.source for c in NB.cells[:i] if c.cell_type == "markdown")
+        for form in BEFORE[ex]:
+            assert form not in earlier, (ex, form)
+
+
+def _solution(ex):
+    source = cell(ex).source
+    return eval(source.split("### BEGIN SOLUTION\n")[1].split("\n### END SOLUTION")[0].removeprefix("answer = "))
+
+
+def test_the_derivation_answers():
+    from checker.exercises import REGISTRY
+    assert REGISTRY["ema_steps_to_99"].right_value() == _solution("ema_steps_to_99") == 44
+    beta = 0.9
+    # ema_weight_k: the weight of θ_{t−k} in v_t, read off the EMA of unit vectors
+    t = 40
+    weights = ema(np.eye(t), beta)[-1][::-1]          # weights[k]: the weight of θ_{t−k}
+    assert np.allclose(weights, (1 - beta) * beta ** np.arange(t))
+    # ema_window_share: the last n values carry 1 − β^n
+    for n in (1, 5, 10, 30):
+        assert weights[:n].sum() == pytest.approx(1 - beta ** n)
+    # ema_ramp_lag: c = β/(1 − β); ema_noise_variance: Σ squared weights → (1 − β)/(1 + β)
+    ramp = np.arange(1, 2001, dtype=float)
+    for b in (0.5, 0.9, 0.95):
+        assert ramp[-1] - ema(ramp, b)[-1] == pytest.approx(b / (1 - b))
+        w = (1 - b) * b ** np.arange(5000)
+        assert np.sum(w ** 2) == pytest.approx((1 - b) / (1 + b))
+    # ema_bias_factor: v̂_t / v_t = 1/(1 − β^t)
+    tt = np.arange(1, 61)
+    assert np.allclose(ema_bias_corrected(TEMP, beta)[:60] / ema(TEMP, beta)[:60], 1 / (1 - beta ** tt))
+    # ema_steps_to_99: the worked answer
+    states("which is\n43.7 for β = 0.9. The smallest whole t is 44.")
+    assert f"{math.log(0.01) / math.log(0.9):.1f}" == "43.7"
+    assert 1 - 0.9 ** 44 >= 0.99 > 1 - 0.9 ** 43
+
+
+def test_the_numbers_in_the_derivation_callouts():
+    text = "\n".join(callout(ex) for ex in DERIVATIONS)
+    assert r"At t = 43, $1 - 0.9^{43} \approx 0.9892$ is still below 0.99" in text
+    assert f"{1 - 0.9 ** 43:.4f}" == "0.9892"
+    assert r"43: $\ln 0.01/\ln 0.9 \approx 43.7$ rounded down" in text
+    assert "After one window the data carry only about 65% of the weight" in text
+    assert f"{1 - 0.9 ** 10:.0%}" == "65%"
+    assert r"46 or 47: from $\beta^t \approx e^{-t(1 - \beta)}$" in text
+    assert r"$\ln 0.9 \approx -0.105$, not −0.1" in text and f"{math.log(0.9):.3f}" == "-0.105"
+    approx = math.log(100) / 0.1
+    assert (math.floor(approx), math.ceil(approx)) == (46, 47)
+    assert r"22: the first t with $1 - \beta^t \ge 0.9$" in text
+    assert next(t for t in range(1, 100) if 1 - 0.9 ** t >= 0.9) == 22
+    assert "10: the window $1/(1 - \\beta)$" in text and round(1 / (1 - 0.9)) == 10
+    assert r"$\beta/(1 - \beta) = 1/(1 - \beta) - 1$" in text
+    for b in (0.5, 0.9, 0.99):
+        assert b / (1 - b) == pytest.approx(1 / (1 - b) - 1)
+        n = round(1 / (1 - b))
+        assert n * (1 - b) == pytest.approx(1)             # "this would claim 100%"
+        assert np.mean(np.arange(n)) == pytest.approx((n - 1) / 2)   # equal weights lag (n − 1)/2
+    assert "with $n = 1/(1 - \\beta)$ this would claim 100%" in text
+    assert "Equal weights over n values lag by (n − 1)/2" in text
+
+
+def _outlier(beta):
+    flat = np.full(3000, 15.0)
+    flat[999] += 20.0
+    v = ema(flat, beta)
+    return v[999:] - 15.0                 # the excess from the day of the spike on: k = 0, 1, …
+
+
+def test_a_single_outlier():
+    states("Suppose a sensor reads 35 °C once\non a run of days that are all 15 °C: a spike of 20 °C.")
+    states(r"lifts the EMA by only $(1 - \beta) \times 20$ °C: 2 °C for β = 0.9," + "\n0.4 °C for β = 0.98.")
+    states(r"k days later its weight is" + "\n" + r"$(1 - \beta)\beta^k$, so the excess is $(1 - \beta) \cdot 20 \cdot \beta^k$ °C")
+    states("After 10 days it is 0.70 °C for β = 0.9 and 0.33 °C for β = 0.98; it drops\n"
+           "below 0.1 °C 29 days after the spike with β = 0.9, and 69 days after it with β = 0.98.")
+    states(r"the excess is $\sum_k (1 - \beta)\,20\,\beta^k = 20$ °C for *every* β")
+    states("runs both EMAs over 3,000 such days with the spike on day 1,000")
+    assert "level, spike, day = 15.0, 20.0, 1000" in CODE and "flat = np.full(3000, level)" in CODE
+    for beta, jump, after10, below in [(0.9, "2.00", "0.70", 29), (0.98, "0.40", "0.33", 69)]:
+        excess = _outlier(beta)
+        k = np.arange(len(excess))
+        assert np.allclose(excess, (1 - beta) * 20 * beta ** k, rtol=0, atol=1e-6)
+        assert f"{excess[0]:.2f}" == jump and f"{excess[10]:.2f}" == after10
+        assert excess[below] < 0.1 <= excess[below - 1]
+        assert excess.sum() == pytest.approx(20.0, abs=1e-3)
+        assert (1 - beta) * 20 == pytest.approx(float(jump))
+    assert 15.0 * 0.98 ** 999 < 1e-7     # the start from v_0 = 0 has faded by day 1,000
+
+
+def _window_and_ema(W=10, beta=0.9):
+    step = np.r_[np.zeros(30), np.ones(60)]
+    window = np.array([step[max(0, i - W + 1):i + 1].mean() for i in range(len(step))])[29:]
+    return window, ema(step, beta)[29:]
+
+
+def test_what_the_ema_gives_up_against_a_window():
+    states("With β = 0.9 and W = 10 both start with the same weight, 0.1, on the newest value")
+    states(r"a value 10 steps old still has the weight $(1 - \beta)\beta^{10} \approx 0.035$")
+    states(r"the old level still holds $\beta^{10} \approx 35\%$ of the EMA")
+    states("is exactly at the new level after W = 10 steps")
+    states(r"$1 - \beta^k$ after k steps: 65% after 10 steps, and 99% only after 44 (section 1.6)")
+    states("(0.053 against 0.100) but lags twice as far behind on a ramp (9 steps against\n4.5)")
+    W, beta = 10, 0.9
+    assert round(1 / (1 - beta)) == W and 1 / W == pytest.approx(1 - beta)
+    window, e = _window_and_ema()
+    assert window[10] == 1.0 and window[9] < 0.99 and np.all(window[10:] == 1.0)
+    assert np.allclose(e, 1 - beta ** np.arange(len(e)))
+    assert f"{1 - e[10]:.0%}" == "35%" and f"{e[10]:.0%}" == "65%"
+    assert int(np.argmax(e >= 0.99)) == 44
+    assert f"{(1 - beta) * beta ** 10:.3f}" == "0.035"
+    assert f"{W * (1 / W) ** 2:.3f}" == "0.100" and f"{(1 - beta) / (1 + beta):.3f}" == "0.053"
+    assert np.mean(np.arange(W)) == 4.5 and beta / (1 - beta) == pytest.approx(2 * 4.5)
+    # the same on a ramp, measured
+    ramp = np.arange(1, 501, dtype=float)
+    assert ramp[-1] - ramp[-W:].mean() == 4.5 and ramp[-1] - ema(ramp, beta)[-1] == pytest.approx(9)
+
+
+def test_the_notation_maps():
+    states("it calls the raw average `v_biased` and\n> the corrected one $v_t$. In this course $v_t$ is the raw "
+           "average and $\\hat v_t$ the corrected\n> one.")
+    states("their `v_biased` is our $v_t$, and their $v_t$ is our $\\hat v_t$.")
+    assert index("md-10") < index("code-10")       # said where the correction is taught
+    everything = TEXT + "\n" + CODE
+    for pattern in (r"\\beta\^\{?i\b", r"β\^i\b", r"_\{t-i\}", r"θ_\{t−i\}", r"βⁱ"):
+        assert not re.search(pattern, everything), pattern
+    assert "seed" not in TEXT.lower()
+
+
+def test_interview_questions():
+    cells = NB.cells
+    summary = index("md-21")
+    assert cells[summary].source.startswith("## Summary")
+    assert cells[summary + 1].source.startswith("## Interview questions")
+    rest = cells[summary + 2:]
+    assert len(rest) == 6
+    for k, (question, answer) in enumerate(zip(rest[::2], rest[1::2]), start=1):
+        assert question.source.startswith(f"**Question {k}** (2 points, marked by hand). ")
+        assert question.metadata["nbgrader"]["locked"] and not question.metadata["nbgrader"]["grade"]
+        assert answer.cell_type == "markdown"
+        assert answer.metadata["nbgrader"] == {"grade": True, "solution": True, "locked": False, "points": 2,
+                                               "grade_id": f"interview_ema01_{k}", "schema_version": 3}
+        assert answer.source.startswith("**Model answer.** ") and "\n\n**Rubric (2 points).** 1 point: " in answer.source
+    text = "\n".join(c.source for c in rest)
+    assert "(from 1/19 to about 1/199 of σ²)" in text
+    assert (1 - 0.9) / (1 + 0.9) == pytest.approx(1 / 19) and (1 - 0.99) / (1 + 0.99) == pytest.approx(1 / 199)
+    assert "(9 against 99 steps)" in text and 0.99 / (1 - 0.99) == pytest.approx(99)
+    assert r"$1 - 1/e \approx 63\%$ (65% for β = 0.9)" in text
+    assert "β = 0.99 was two months late with half\nthe swing" in text
+    amp, delay = _wave(0.99)
+    assert 55 <= delay <= 65 and f"{amp:.0%}" == "50%"
+
+
+@pytest.mark.notebooks
+def test_the_new_cells_print_what_the_prose_says():
+    out = printed(executed_source(PATH))
+    for line in [
+        "β = 0.9: the outlier lifts the EMA by 2.00 °C, by 0.70 °C 10 days later, by less than 0.1 °C from k = 29 on; "
+        "summed over all days: 20.00 °C",
+        "β = 0.98: the outlier lifts the EMA by 0.40 °C, by 0.33 °C 10 days later, by less than 0.1 °C from k = 69 on; "
+        "summed over all days: 20.00 °C",
+        "β = 0.9: ln 0.01 / ln β = 43.7, so 1 − β^t ≥ 0.99 from t = 44 on",
+        "β = 0.98: ln 0.01 / ln β = 227.9, so 1 − β^t ≥ 0.99 from t = 228 on",
+    ]:
+        assert line in out, line
+    gaps = [float(g) for g in re.findall(r"largest gap between v_t − 15 and \(1 − β\)·20·β\^k: (\S+) °C", out)]
+    assert len(gaps) == 2 and max(gaps) < 1e-6
+    rows = {m.group(1).strip(): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^(weight of a value 10 steps old|old level's share 10 steps after a jump|steps to reach 99% of the jump|"
+        r"noise variance left \(σ² = 1\)|lag on a ramp \(steps\)|numbers kept)\s+(\S+)\s+(.+?)\s*$", out, flags=re.M)}
+    assert rows == {"weight of a value 10 steps old": ("0.000", "0.035"),
+                    "old level's share 10 steps after a jump": ("0.000", "0.349"),
+                    "steps to reach 99% of the jump": ("10", "44"),
+                    "noise variance left (σ² = 1)": ("0.100", "0.053"),
+                    "lag on a ramp (steps)": ("4.5", "9.0"),
+                    "numbers kept": ("10", "1 (2 with t)")}
+    for answer in [c for c in executed_source(PATH).cells if c.source.startswith('checker.check("ema_')]:
+        shown = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in answer.outputs)
+        assert "✓" in shown, answer.source

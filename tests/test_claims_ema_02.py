@@ -30,6 +30,14 @@ def states(snippet):
     assert snippet in TEXT, f"the notebook no longer says: {snippet}"
 
 
+def cell(cell_id):
+    return next(c for c in NB.cells if c.id == cell_id)
+
+
+def index(cell_id):
+    return next(i for i, c in enumerate(NB.cells) if c.id == cell_id)
+
+
 def split():
     X, y = load_digits()
     return train_test_split(X, y, test_fraction=0.25, seed=0)
@@ -120,7 +128,7 @@ def test_the_notebook_trains_with_the_settings_its_prose_names():
 
 
 def test_the_window_and_its_share_of_the_weight():
-    states("With decay 0.999\nit is as if the last 1000 steps were averaged.")
+    states("With β = 0.999\nthe average is said to cover about the last 1000 steps.")
     states(r"$1 - 1/e \approx 63\%$ of the weight. For β = 0.999 the last 1000 steps carry")
     states(r"$1 - 0.999^{1000} \approx 63.2\%$; the other 37% comes from older steps")
     states("one window holds about 63% of the weight, two windows about 86%\n($1 - e^{-2}$), three about 95%.")
@@ -135,10 +143,10 @@ def test_the_window_and_its_share_of_the_weight():
     for n, want in [(2, 0.86), (3, 0.95)]:
         assert 1 - 0.999 ** (n * 1000) == pytest.approx(want, abs=0.005)
     assert 0.999999 ** 1e6 == pytest.approx(math.exp(-1), rel=1e-5)
-    # the unrolled sum: (1 − β) Σ β^i θ_{t−i} + β^t v_0
+    # the unrolled sum: (1 − β) Σ β^k θ_{t−k} + β^t v_0
     rng = np.random.default_rng(1)
     theta, beta = rng.normal(size=40), 0.9
-    unrolled = (1 - beta) * sum(beta ** i * theta[-1 - i] for i in range(40))
+    unrolled = (1 - beta) * sum(beta ** k * theta[-1 - k] for k in range(40))
     assert ema(theta, beta)[-1] == pytest.approx(unrolled)
 
 
@@ -310,6 +318,55 @@ def test_summary_repeats_only_asserted_numbers():
     states("(batches of 8, η = 4), the shadow's test loss\n  (β = 0.99) is far smoother")
     states(r"(close to a running mean while $t \ll 1/(1 - \beta)$)")
     states("β = 0.999 averages over about six epochs of a model that is still improving, and lags.")
+
+
+def test_the_callout_is_collapsed_and_names_the_checkers_mistakes():
+    from checker import MISTAKES
+    from checker.exercises import REGISTRY
+    i = next(i for i, c in enumerate(NB.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "test_ema_update")
+    source = NB.cells[i + 1].source
+    assert source.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n")
+    assert source.endswith("\n\n</details>") and "> **Common mistakes" not in TEXT
+    named = set(re.findall(r"^- `(\w+)`", source, flags=re.M))
+    assert {m.mistake for m in REGISTRY["ema_update"].mutants} | {"input_modified"} == named
+    assert named <= set(MISTAKES)
+
+
+def test_the_age_index_is_k_and_no_hidden_sources():
+    everything = TEXT + "\n" + CODE
+    for pattern in (r"\\beta\^\{?i\b", r"β\^i\b", r"_\{t-i\}", r"θ_\{t−i\}", r"θ_k", r"\\theta_k"):
+        assert not re.search(pattern, everything), pattern
+    states(r"(1 - \beta) \sum_{k=0}^{t-1} \beta^{k}\, \theta_{t-k}")
+    states(r"The value of age k, $\theta_{t-k}$, gets the weight $(1 - \beta)\beta^k$")
+    assert "seed" not in TEXT.lower()
+
+
+def test_interview_questions():
+    cells = NB.cells
+    summary = index("md-19")
+    assert cells[summary].source.startswith("## Summary")
+    assert cells[summary + 1].source.startswith("## Interview questions")
+    rest = cells[summary + 2:]
+    assert len(rest) == 6
+    for k, (question, answer) in enumerate(zip(rest[::2], rest[1::2]), start=1):
+        assert question.source.startswith(f"**Question {k}** (2 points, marked by hand). ")
+        assert question.metadata["nbgrader"]["locked"] and not question.metadata["nbgrader"]["grade"]
+        assert answer.cell_type == "markdown"
+        assert answer.metadata["nbgrader"] == {"grade": True, "solution": True, "locked": False, "points": 2,
+                                               "grade_id": f"interview_ema02_{k}", "schema_version": 3}
+        assert answer.source.startswith("**Model answer.** ") and "\n\n**Rubric (2 points).** 1 point" in answer.source
+    text = "\n".join(c.source for c in rest)
+    assert "β = 0.999 averages about six epochs" in text and 1000 / 169 == pytest.approx(6, abs=0.15)
+    assert "($\\beta^t$ of it: 74% after 300 steps at β = 0.999)" in text and f"{0.999 ** 300:.0%}" == "74%"
+    assert "every weight is shrunk by $1 - \\beta^t$" in text
+    assert r"$s \leftarrow \beta s + (1 - \beta)(s - \eta g) = s - (1 - \beta)\eta g$" in text
+    assert "(100 times smaller for β = 0.99)" in text and 1 / (1 - 0.99) == pytest.approx(100)
+    rng = np.random.default_rng(0)
+    s, g, eta, beta = rng.normal(size=5), rng.normal(size=5), 0.3, 0.99
+    assert np.allclose(beta * s + (1 - beta) * (s - eta * g), s - (1 - beta) * eta * g)
+    assert "$z = v/(1 - \\beta)$" in text and "steps $1/(1 - \\beta)$\ntimes longer" in text
+    assert "about 3.16 times too long\nwith the default β₁ = 0.9, β₂ = 0.999" in text
+    assert f"{0.1 / math.sqrt(0.001):.2f}" == "3.16"
 
 
 @pytest.mark.notebooks

@@ -21,7 +21,7 @@ class WeightOfAge(Derivation):
     @property
     def misconceptions(self):
         return [Misconception("weight_power_of_one_minus_beta", ["(1 - beta)^k", "beta*(1 - beta)^(k - 1)"]),
-                Misconception("weight_missing_one_minus_beta", ["beta^k", "beta^(k - 1)"]),
+                Misconception("weight_missing_one_minus_beta", ["beta^k", "beta^(k - 1)", "beta^(k + 1)"]),
                 Misconception("weight_off_by_one", ["(1 - beta)*beta^(k - 1)", "(1 - beta)*beta^(k + 1)"]),
                 Misconception("weight_roles_swapped", ["beta*(1 - beta)^k"])]
 
