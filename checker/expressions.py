@@ -271,9 +271,8 @@ def parse(text: str, symbols: dict) -> sympy.Expr:
 # ---------------------------------------------------------------- comparing
 
 
-def sample_points(symbols: dict, domains: dict, n: int = SAMPLES, seed: int = 20261201) -> list[dict]:
-    """n fixed points: symbol -> value in its domain (whole numbers for integer domains)."""
-    rng = np.random.default_rng(seed)
+def sample_points(symbols: dict, domains: dict, rng: np.random.Generator, n: int = SAMPLES) -> list[dict]:
+    """n points drawn with rng: symbol -> value in its domain (whole numbers for integer domains)."""
     points = []
     for _ in range(n):
         point = {}

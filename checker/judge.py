@@ -162,7 +162,7 @@ def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
     """The verdict on one exercise, from its cases and the learner's observations on them."""
     if getattr(ex, "derivation", False):
         from .exercises.derivation import judge_answer
-        return judge_answer(ex, observations)
+        return judge_answer(ex, cases, observations)
 
     def failed(mistake, **parts):
         return Verdict(ex.id, False, 0.0, float(ex.points), mistake, cases=len(cases), **parts)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,3 +75,44 @@ def errors(nb):
     """(cell, error output) for every cell that raised."""
     return [(cell, out) for cell in nb.cells for out in cell.get("outputs", [])
             if out.output_type == "error"]
+
+
+def callout_forms(path: Path, exercise: str) -> list[tuple[str, list[str]]]:
+    """(mistake id, the answers typed in `"..."` on its line) of the collapsed callout under the
+    autograder cell of exercise."""
+    cells = nbformat.read(path, as_version=4).cells
+    i = next(i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade_id") == f"test_{exercise}")
+    text = cells[i + 1].source
+    assert text.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>")
+    return [(m.group(1), re.findall(r'`"([^"`]+)"`', m.group(2)))
+            for m in re.finditer(r"^- `(\w+)`: (.*)$", text, re.M)]
+
+
+def interview_quotes_only_taught_numbers(nb) -> None:
+    """The interview section follows the Summary, has 2 or 3 answer cells, and every number in it
+    appears earlier in the notebook (the questions ask about what was taught)."""
+    ids = [nbgrader_meta(c).get("grade_id", "") for c in nb.cells]
+    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
+    assert nb.cells[summary + 1].source.startswith("## Interview questions")
+    answers = [i for i, g in enumerate(ids) if g.startswith("interview_")]
+    assert 2 <= len(answers) <= 3 and min(answers) > summary
+    interview = "\n".join(nb.cells[i].source for i in range(summary + 1, len(nb.cells)))
+    taught = "\n".join(c.source for c in nb.cells[:summary + 1])
+    for number in re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", interview):
+        assert number in taught, number
+
+
+def interview_answer_cells(nb, tag: str) -> list:
+    """The interview answer cells after the Summary, each checked to be a 2-point markdown answer
+    cell `interview_<tag>_<k>` under its locked question `**Question k** …`."""
+    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
+    assert nb.cells[summary + 1].source.startswith("## Interview questions")
+    rest = nb.cells[summary + 2:]
+    for k, (question, answer) in enumerate(zip(rest[::2], rest[1::2]), start=1):
+        assert question.source.startswith(f"**Question {k}** (2 points, marked by hand). ")
+        assert nbgrader_meta(question)["locked"] and not nbgrader_meta(question)["grade"]
+        assert answer.cell_type == "markdown"
+        assert nbgrader_meta(answer) == {"grade": True, "solution": True, "locked": False, "points": 2,
+                                         "grade_id": f"interview_{tag}_{k}", "schema_version": 3}
+        assert answer.source.startswith("**Model answer.** ") and "\n\n**Rubric (2 points).** 1 point" in answer.source
+    return rest[1::2]

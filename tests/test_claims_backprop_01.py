@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from checker.reference import mse_loss, sigmoid
-from notebooks import NOTEBOOKS, executed_source, markdown, printed
+from notebooks import NOTEBOOKS, callout_forms, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "01_sigmoid_and_mse.ipynb"
 TEXT = markdown(nbformat.read(PATH, as_version=4))
@@ -115,14 +115,7 @@ def test_the_worked_derivative_of_the_loss():
 
 
 def _callout_forms(ex_id):
-    """(mistake id, typed forms) of the collapsed callout under derivation exercise ex_id."""
-    import re
-    cells = nbformat.read(PATH, as_version=4).cells
-    i = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{ex_id}")
-    text = cells[i + 1].source
-    assert text.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>")
-    return [(m.group(1), re.findall(r'`"([^"`]+)"`', m.group(2)))
-            for m in re.finditer(r"^- `(\w+)`: (.*)$", text, re.M)]
+    return callout_forms(PATH, ex_id)
 
 
 @pytest.mark.parametrize("ex_id", ["d_sigmoid_in_o", "d_mse_d_o"])

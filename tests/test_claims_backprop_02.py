@@ -11,7 +11,7 @@ import pytest
 
 from checker.reference import (forward, layer_gradients, mse_loss, network_loss, numerical_gradient,
                                output_delta, relative_error, sigmoid)
-from notebooks import NOTEBOOKS, executed_source, markdown, printed
+from notebooks import NOTEBOOKS, callout_forms, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "02_output_layer.ipynb"
 TEXT = markdown(nbformat.read(PATH, as_version=4))
@@ -225,12 +225,7 @@ def test_the_worked_tanh_delta():
 
 
 def _callout_forms(ex_id):
-    cells = nbformat.read(PATH, as_version=4).cells
-    i = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{ex_id}")
-    text = cells[i + 1].source
-    assert text.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>")
-    return [(m.group(1), re.findall(r'`"([^"`]+)"`', m.group(2)))
-            for m in re.finditer(r"^- `(\w+)`: (.*)$", text, re.M)]
+    return callout_forms(PATH, ex_id)
 
 
 def test_every_typed_wrong_answer_in_the_tanh_callout_is_diagnosed_as_named():

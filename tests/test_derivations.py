@@ -296,3 +296,17 @@ def test_steps_to_99_is_the_first_t_the_correction_falls_below_1_01():
     t = REGISTRY["ema_steps_to_99"].right_value()
     assert 1 - 0.9 ** t >= 0.99 > 1 - 0.9 ** (t - 1)
     assert t == math.ceil(math.log(0.01) / math.log(0.9))
+
+
+def test_an_answer_fitted_to_the_visible_points_fails_on_the_hidden_ones():
+    from checker.seeds import CHECK_SEED
+    ex = REGISTRY["ema_ramp_lag"]
+    beta = ex.sympy_symbols()["beta"]
+    visible = ex.cases(CHECK_SEED)[0].info["points"]
+    roots = "*".join(f"(beta-{float(p[beta]):.10f})" for p in visible)
+    fitted = f"beta/(1-beta)+{roots}"       # right at every visible point, wrong everywhere else
+    assert check("ema_ramp_lag", fitted).passed
+    with pytest.raises(AssertionError, match="not right yet"):
+        checker.grade("ema_ramp_lag", fitted)
+    hidden = [ex.cases(seed)[0].info["points"] for seed in (1, 2, 3)]
+    assert all(h != visible for h in hidden)   # each seed (each student's, in the engine) its own points

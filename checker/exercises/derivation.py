@@ -58,7 +58,10 @@ class Derivation(Exercise):
         raise NotImplementedError
 
     def make_cases(self, rng) -> list[Case]:
-        return [Case({}, Text("case.derivation_answer"))]
+        """One case: no inputs, and the points where an expression is compared, drawn from the seed
+        (so the engine's, drawn from each student's secret seed, cannot be known in advance)."""
+        points = expressions.sample_points(self.sympy_symbols(), self.symbols, rng) if self.symbols else []
+        return [Case({}, Text("case.derivation_answer"), info={"points": points})]
 
     def probe_cases(self) -> list[Case]:
         return []
@@ -77,17 +80,14 @@ class Derivation(Exercise):
     def read(self, text: str):
         return expressions.parse(text, self.sympy_symbols())
 
-    def sample_points(self) -> list[dict]:
-        return expressions.sample_points(self.sympy_symbols(), self.symbols)
-
-
 def _allowed(ex: Derivation) -> list[str]:
     return sorted(ex.symbols)
 
 
-def judge_answer(ex: Derivation, observations: list) -> Verdict:
-    """The verdict on a derivation answer from the observation of reading it (one case)."""
-    obs = observations[0]
+def judge_answer(ex: Derivation, cases: list, observations: list) -> Verdict:
+    """The verdict on a derivation answer from the observation of reading it (one case, whose
+    info holds the sample points)."""
+    obs, points = observations[0], cases[0].info.get("points", [])
 
     def failed(mistake, explanation=None, explained=None, notes=()):
         return Verdict(ex.id, False, 0.0, float(ex.points), mistake, explanation=explanation,
@@ -116,7 +116,7 @@ def judge_answer(ex: Derivation, observations: list) -> Verdict:
         return failed("wrong_type", Text("derivation.wrong_type", {"type": snap.type_name, "name": ex.answer_name,
                                                                    "asks": _asks(ex)}))
     if ex.symbols:
-        return _judge_expression(ex, value, failed)
+        return _judge_expression(ex, value, points, failed)
     return _judge_number(ex, value, failed)
 
 
@@ -138,13 +138,12 @@ def _callout(ex, mistake) -> list:
     return [Note(NoteKind.SEE_CALLOUT, {"mistake": mistake})]
 
 
-def _judge_expression(ex: Derivation, value, failed) -> Verdict:
+def _judge_expression(ex: Derivation, value, points: list, failed) -> Verdict:
     read = expressions.shown(value)
     if not value.free_symbols:
         return failed("number_not_expression", Text("derivation.number_for_expression",
                                                      {"value": read, "allowed": _allowed(ex)}))
     right = ex.read(ex.right)
-    points = ex.sample_points()
     mine, want = expressions.values(value, points), expressions.values(right, points)
     inconclusive = any(v is None for v in mine + want)
     if expressions.same_values(mine, want) or (inconclusive and expressions.simplifies_to_zero(value - right)):

@@ -81,17 +81,22 @@ def forward(weights, biases, X):
 
 
 def backprop(weights, biases, X, T):
-    """Gradients of L for a network of any depth L ≥ 1.
+    """Gradients of L for a network of any depth D ≥ 1.
 
-    weights[l-1] = W_l: (n_{l-1}, n_l), biases[l-1] = b_l: (n_l,), X: (N, n_0), T: (N, n_L).
+    weights[l-1] = W_l: (n_{l-1}, n_l), biases[l-1] = b_l: (n_l,), X: (N, n_0), T: (N, n_D).
     Returns (dWs, dbs), two lists with the shapes of weights and biases.
     """
     if len(weights) == 0 or len(weights) != len(biases):
         raise ValueError("need one bias per weight matrix and at least one layer")
     o = forward(weights, biases, X)
-    delta = output_delta(o[-1], T)
+    return backward(weights, o, output_delta(o[-1], T))
+
+
+def backward(weights, o, delta):
+    """The backward pass from the output layer's δ_D: (N, n_D), given the activations
+    o = [o_0, …, o_D] of the forward pass. Returns (dWs, dbs) as backprop does."""
     dWs, dbs = [], []
-    for l in range(len(weights), 0, -1):  # l = L, …, 1
+    for l in range(len(weights), 0, -1):  # l = D, …, 1
         dW, db = layer_gradients(o[l - 1], delta)
         dWs.insert(0, dW)
         dbs.insert(0, db)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import backprop, forward, hidden_delta, layer_gradients, network_loss, sgd_step
+from .network import backprop, backward, forward, network_loss, sgd_step
 
 OUTPUTS = ("sigmoid", "softmax")
 
@@ -100,15 +100,7 @@ def softmax_backprop(weights, biases, X, T):
     if len(weights) == 0 or len(weights) != len(biases):
         raise ValueError("need one bias per weight matrix and at least one layer")
     o = softmax_forward(weights, biases, X)
-    delta = o[-1] - np.asarray(T, dtype=np.float64)
-    dWs, dbs = [], []
-    for l in range(len(weights), 0, -1):  # l = D, …, 1
-        dW, db = layer_gradients(o[l - 1], delta)
-        dWs.insert(0, dW)
-        dbs.insert(0, db)
-        if l > 1:
-            delta = hidden_delta(o[l - 1], delta, weights[l - 1])
-    return dWs, dbs
+    return backward(weights, o, o[-1] - np.asarray(T, dtype=np.float64))   # δ_D = o_D − t
 
 
 @dataclass
