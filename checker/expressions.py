@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -41,15 +40,6 @@ GREEK = {"β": "beta", "θ": "theta", "σ": "sigma", "δ": "delta", "η": "eta",
 _SUPERSCRIPTS = {"²": "^2", "³": "^3", "⁻¹": "^(-1)"}
 _TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
                     r"|(?P<op>\*\*|[-+*/^(),]))")
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Where a symbol's values lie when answers are sampled: (low, high), whole numbers or reals."""
-
-    low: float
-    high: float
-    integer: bool = False
 
 
 class Unreadable(Exception):

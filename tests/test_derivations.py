@@ -20,7 +20,7 @@ EQUIVALENT = {
                           "-(t - o)*(1 - o*o)"],
     "delta_softmax_ce": ["o - t", "o-t", "-(t-o)"],
     "ema_weight_k": ["(1 - beta)*beta^k", "(1-β)β^k", "beta**k - beta**(k+1)", "(1-beta)*beta**k",
-                     "beta^k(1 - beta)", "exp(k*log(beta))*(1-beta)", "betak" if False else "beta^k*(1-beta)"],
+                     "beta^k(1 - beta)", "exp(k*log(beta))*(1-beta)", "(1-beta)beta^k"],
     "ema_window_share": ["1 - beta^n", "1-β^n", "1 - beta**n", "-(beta^n - 1)", "(1 - beta^n)/1"],
     "ema_bias_factor": ["1/(1 - beta^t)", "1/(1-β^t)", "(1 - beta**t)**-1", "(1-beta^t)^(-1)"],
     "ema_ramp_lag": ["beta/(1 - beta)", "β/(1-β)", "1/(1 - beta) - 1", "-beta/(beta - 1)", "beta(1-beta)^-1"],

@@ -19,15 +19,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import sympy
-
-from .. import expressions
-from ..expressions import Domain, Unreadable
 from ..harness.snapshot import ErrorKind, SnapshotKind
 from ..verdict import Note, NoteKind, Text, Verdict
 from .base import Case, Exercise
 
 ANSWER_NAME = "answer"   # the variable the notebook's answer cell sets
+
+# sympy (and checker.expressions, which needs it) is imported where an answer is read, not here:
+# every notebook imports checker, and most never judge a derivation.
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a symbol's values lie when answers are sampled: (low, high), whole numbers or reals."""
+
+    low: float
+    high: float
+    integer: bool = False
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Derivation(Exercise):
     def make_cases(self, rng) -> list[Case]:
         """One case: no inputs, and the points where an expression is compared, drawn from the seed
         (so the engine's, drawn from each student's secret seed, cannot be known in advance)."""
+        from .. import expressions
         points = expressions.sample_points(self.sympy_symbols(), self.symbols, rng) if self.symbols else []
         return [Case({}, Text("case.derivation_answer"), info={"points": points})]
 
@@ -71,6 +80,7 @@ class Derivation(Exercise):
 
     # ---------------------------------------------------------------- reading
     def sympy_symbols(self) -> dict:
+        import sympy
         out = {}
         for name, d in self.symbols.items():
             out[name] = sympy.Symbol(name, integer=True, positive=True) if d.integer else \
@@ -78,6 +88,7 @@ class Derivation(Exercise):
         return out
 
     def read(self, text: str):
+        from .. import expressions
         return expressions.parse(text, self.sympy_symbols())
 
 def _allowed(ex: Derivation) -> list[str]:
@@ -87,6 +98,9 @@ def _allowed(ex: Derivation) -> list[str]:
 def judge_answer(ex: Derivation, cases: list, observations: list) -> Verdict:
     """The verdict on a derivation answer from the observation of reading it (one case, whose
     info holds the sample points)."""
+    import sympy
+
+    from ..expressions import Unreadable
     obs, points = observations[0], cases[0].info.get("points", [])
 
     def failed(mistake, explanation=None, explained=None, notes=()):
@@ -126,7 +140,8 @@ def _asks(ex: Derivation) -> Text:
     return Text("derivation.asks_integer" if ex.integer else "derivation.asks_number", {})
 
 
-def _unreadable(ex, exc: Unreadable, failed) -> Verdict:
+def _unreadable(ex, exc, failed) -> Verdict:
+    from .. import expressions
     fields = {**exc.fields, "allowed": _allowed(ex) or ["—"], "functions": sorted(expressions.FUNCTIONS)}
     if exc.kind == "unknown_symbol" and not ex.symbols:
         return failed("expression_not_number", Text("derivation.expression_for_number", fields))
@@ -139,6 +154,7 @@ def _callout(ex, mistake) -> list:
 
 
 def _judge_expression(ex: Derivation, value, points: list, failed) -> Verdict:
+    from .. import expressions
     read = expressions.shown(value)
     if not value.free_symbols:
         return failed("number_not_expression", Text("derivation.number_for_expression",

@@ -14,7 +14,6 @@ import contextlib
 import math
 
 import numpy as np
-from scipy.signal import lfilter
 
 
 def _check_beta(beta) -> float:
@@ -40,6 +39,7 @@ def ema(thetas, beta):
     beta, thetas = _check_beta(beta), _thetas(thetas)
     if thetas.shape[0] == 0:
         return thetas.copy()
+    from scipy.signal import lfilter   # here, not at import: scipy.signal takes a second to load
     return lfilter([1.0 - beta], [1.0, -beta], thetas, axis=0)
 
 
