@@ -310,3 +310,18 @@ def test_an_answer_fitted_to_the_visible_points_fails_on_the_hidden_ones():
         checker.grade("ema_ramp_lag", fitted)
     hidden = [ex.cases(seed)[0].info["points"] for seed in (1, 2, 3)]
     assert all(h != visible for h in hidden)   # each seed (each student's, in the engine) its own points
+
+
+@pytest.mark.parametrize("exercise", DERIVATIONS)
+def test_no_message_about_a_wrong_answer_gives_the_right_one_away(exercise):
+    ex = REGISTRY[exercise]
+    right = ex.right if ex.symbols else f"{ex.right_value():g}"
+    spelled = {right, right.replace(" ", ""), right.replace("^", "**"), right.replace(" ", "").replace("^", "**")}
+    if not ex.symbols and len(right) < 2:   # a one-digit number is in any text; name it as an answer
+        spelled = {f"answer = {right}", f"is {right}."}
+    doubled = f"2*({ex.right})" if ex.symbols else 2 * ex.right_value()
+    negated = f"-({ex.right})" if ex.symbols else -ex.right_value()
+    for answer in [None, "", "o(", "x", 0.25, [1], "beta^3", doubled, negated]:
+        result = check(exercise, answer)
+        words = f"{result.explanation} {result.hint}"
+        assert not result.passed and not any(s in words for s in spelled), (answer, words)

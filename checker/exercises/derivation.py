@@ -178,8 +178,8 @@ def _judge_expression(ex: Derivation, value, points: list, failed) -> Verdict:
     relation = _relation(mine, want)
     if relation is not None:
         key, factor = relation
-        if key in ("sign_flipped", "factor_two"):
-            return failed(key, explained=where)
+        if key in ("sign_flipped", "factor_two"):   # the generic words would cite another exercise's formula
+            return failed(key, Text(f"derivation.{key}", {}), explained=where)
         return failed(None, Text(f"derivation.{key}", {"factor": factor}), explained=where)
     return failed(None, Text("derivation.not_equivalent", {}), explained=where)
 
