@@ -1,6 +1,6 @@
 """nbgrader autograde throughput on this course: seconds per submission and the fixed start-up cost.
 
-A scratch course with the notebook backprop/01_sigmoid_and_mse (three graded exercises) and N
+A scratch course with the notebook backprop/01_sigmoid_and_mse (five graded exercises) and N
 correct submissions. Baseline in the same run: autograding one submission, which is mostly
 start-up. With t(1) = a + b and t(N) = a + N·b, b is the cost per submission and a the fixed cost.
     python benchmarks/autograde_throughput.py [--submissions 20]
@@ -22,7 +22,7 @@ def main():
         one = run(course, "nbgrader", "autograde", "backprop", "--force", "--student=student000")
         everyone = run(course, "nbgrader", "autograde", "backprop", "--force")
     per_submission = (everyone - one) / (n - 1)
-    print("nbgrader autograde, one notebook with 3 graded exercises per submission:")
+    print("nbgrader autograde, one notebook with 5 graded exercises per submission:")
     print(f"  1 submission:   {one:6.1f} s   (baseline: mostly start-up)")
     print(f"  {n} submissions: {everyone:6.1f} s")
     print(f"  per submission: {per_submission:6.2f} s;  fixed start-up cost: {one - per_submission:5.2f} s")
