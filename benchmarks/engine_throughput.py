@@ -1,6 +1,6 @@
 """The trusted grading engine against `nbgrader autograde`, on the same submitted/ folder, same run.
 
-N simulated submissions of backprop/01_sigmoid_and_mse (three graded exercises): a mix of right
+N simulated submissions of backprop/01_sigmoid_and_mse (five graded exercises): a mix of right
 answers, wrong ones and unattempted ones. Prints both wall times, the throughput ratio, and
 whether the two gave every submission the same score; then the engine alone on a class of
 --class-size submissions (the total). Target: ≥ 10× nbgrader on 2 cores, same scores.

@@ -1,7 +1,7 @@
 """nbgrader hardened: `python -m checker autograde` grades every good submission even when others
 are broken, and `python -m checker feedback` never lets hidden test text through.
 
-One scratch class (as in test_pipeline.py) works on backprop/01_sigmoid_and_mse (three exercises,
+One scratch class (as in test_pipeline.py) works on backprop/01_sigmoid_and_mse (five exercises,
 one point each): honest students, broken submissions between them in alphabetical order (nbgrader
 grades in that order), and a student whose code prints the source of every cell it runs.
 """
