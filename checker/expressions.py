@@ -346,13 +346,11 @@ def same_values(a: list, b: list, tolerance: float = SAME) -> bool:
 
 def simplifies_to_zero(difference) -> bool:
     """True when sympy can show difference == 0 within SIMPLIFY_SECONDS (False: it could not)."""
-    def attempt():
-        return sympy.simplify(difference) == 0
     if not _can_use_alarm():
         return False
     try:
         with _time_limit(SIMPLIFY_SECONDS):
-            return bool(attempt())
+            return bool(sympy.simplify(difference) == 0)
     except _TimeLimit:
         return False
     except Exception:

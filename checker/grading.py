@@ -19,7 +19,7 @@ from .verdict import Text, Verdict
 def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None,
               language: str = "en") -> CheckResult:
     exercise = get_exercise(exercise_id)
-    if getattr(exercise, "derivation", False):   # the answer is a value: read it, guarded like a call
+    if exercise.derivation:   # the answer is a value: read it, guarded like a call
         fn = answers.reader(fn)
     elif not callable(fn):
         return render(judge_not_callable(exercise, fn), reveal=reveal, language=language)

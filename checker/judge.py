@@ -160,7 +160,7 @@ def _diagnose(ex, cases, observations, wants, problem, failing_obs, failing: int
 
 def judge(ex: Exercise, cases: list[Case], observations: list) -> Verdict:
     """The verdict on one exercise, from its cases and the learner's observations on them."""
-    if getattr(ex, "derivation", False):
+    if ex.derivation:
         from .exercises.derivation import judge_answer
         return judge_answer(ex, cases, observations)
 

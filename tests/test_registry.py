@@ -7,12 +7,8 @@ import nbformat
 import pytest
 
 import checker.reference
-from checker.exercises import REGISTRY
+from checker.exercises import DERIVATIONS, FUNCTION_EXERCISES, REGISTRY
 from notebooks import NOTEBOOKS, ROOT, SOURCE_NOTEBOOKS, nb_id, nbgrader_meta
-
-
-FUNCTION_EXERCISES = [e for e, ex in REGISTRY.items() if not getattr(ex, "derivation", False)]
-DERIVATIONS = [e for e, ex in REGISTRY.items() if getattr(ex, "derivation", False)]
 
 
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES)

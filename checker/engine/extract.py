@@ -167,4 +167,4 @@ def _checkpoint(exercise: str) -> dict:
     """The step at an autograder cell: call the function named as the exercise, or, for a
     derivation, read its answer variable."""
     ex = REGISTRY[exercise]
-    return {"test": exercise, "value": ex.answer_name} if getattr(ex, "derivation", False) else {"test": exercise}
+    return {"test": exercise, "value": ex.answer_name} if ex.derivation else {"test": exercise}

@@ -18,7 +18,7 @@ for _module in COURSE_ORDER + tuple(sorted(m.name for m in pkgutil.iter_modules(
 
 REGISTRY = {cls.id: cls() for cls in DECLARED}
 EXERCISES = tuple(REGISTRY)
-DERIVATIONS = tuple(e for e, ex in REGISTRY.items() if getattr(ex, "derivation", False))   # answered by a value
+DERIVATIONS = tuple(e for e, ex in REGISTRY.items() if ex.derivation)   # answered by a value
 FUNCTION_EXERCISES = tuple(e for e in EXERCISES if e not in DERIVATIONS)                # answered by a function
 
 

@@ -75,6 +75,8 @@ class Exercise:
     points: int = 1
     signature: str = ""
     time_limit: float = 5.0      # seconds for the whole check
+    derivation: bool = False     # True: answered by a value (checker.exercises.derivation), not a function
+    answer_name: str = ""        # a derivation's answer variable in the notebook
 
     def make_cases(self, rng: np.random.Generator) -> list[Case]:
         raise NotImplementedError

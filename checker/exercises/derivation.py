@@ -53,7 +53,6 @@ class Derivation(Exercise):
     right: str = ""                  # for expressions
     tolerance: float = 1e-9          # for numbers: relative
     integer: bool = False
-    time_limit = 5.0
 
     @property
     def misconceptions(self) -> list[Misconception]:
@@ -71,9 +70,6 @@ class Derivation(Exercise):
         from .. import expressions
         points = expressions.sample_points(self.sympy_symbols(), self.symbols, rng) if self.symbols else []
         return [Case({}, Text("case.derivation_answer"), info={"points": points})]
-
-    def probe_cases(self) -> list[Case]:
-        return []
 
     def expected(self, case):
         return None
@@ -122,10 +118,10 @@ def judge_answer(ex: Derivation, cases: list, observations: list) -> Verdict:
         except Unreadable as exc:
             return _unreadable(ex, exc, failed)
     elif snap.kind == SnapshotKind.SCALAR and snap.values is not None:
-        value = sympy.Float(float(snap.values), 17) if snap.dtype not in ("int", "int64", "int32") else \
-            sympy.Integer(int(snap.values))
         if not math.isfinite(float(snap.values)):
             return failed("wrong_type", Text("derivation.not_finite", {}))
+        value = sympy.Float(float(snap.values), 17) if snap.dtype not in ("int", "int64", "int32") else \
+            sympy.Integer(int(snap.values))
     else:
         return failed("wrong_type", Text("derivation.wrong_type", {"type": snap.type_name, "name": ex.answer_name,
                                                                    "asks": _asks(ex)}))
@@ -149,8 +145,9 @@ def _unreadable(ex, exc, failed) -> Verdict:
     return failed(mistake, Text(f"derivation.{exc.kind}", fields))
 
 
-def _callout(ex, mistake) -> list:
-    return [Note(NoteKind.SEE_CALLOUT, {"mistake": mistake})]
+def _named(failed, mistake: str, read: Text) -> Verdict:
+    """A misconception: its id, what was read, and the pointer to the notebook's "Stuck?" entry."""
+    return failed(mistake, explained=read, notes=[Note(NoteKind.SEE_CALLOUT, {"mistake": mistake})])
 
 
 def _judge_expression(ex: Derivation, value, points: list, failed) -> Verdict:
@@ -167,8 +164,7 @@ def _judge_expression(ex: Derivation, value, points: list, failed) -> Verdict:
                        explained=Text("derivation.read_as", {"read": read}))
     for m in ex.misconceptions:
         if any(expressions.same_values(mine, expressions.values(ex.read(form), points)) for form in m.forms):
-            return failed(m.mistake, explained=Text("derivation.read_as", {"read": read}),
-                          notes=_callout(ex, m.mistake))
+            return _named(failed, m.mistake, Text("derivation.read_as", {"read": read}))
     at = next((i for i, (a, b) in enumerate(zip(mine, want)) if a is None or b is None
                or abs(a - b) > expressions.SAME * max(1.0, abs(b))), 0)
     point = ", ".join(f"{s} = {_number(v)}" for s, v in points[at].items())
@@ -210,25 +206,20 @@ def _number(v) -> str:
 def _judge_number(ex: Derivation, value, failed) -> Verdict:
     x = float(value)
     want = float(ex.right_value())
-    read = _number(value) if value.is_Integer else f"{x:.9g}"
-    close = abs(x - want) <= ex.tolerance * max(abs(want), 1e-300)
-    if ex.integer and abs(x - round(x)) > 1e-9:
-        for m in ex.misconceptions:
-            if any(callable(f) and f(x) for f in m.forms):
-                return failed(m.mistake, explained=Text("derivation.read_number", {"read": read}),
-                              notes=_callout(ex, m.mistake))
-        return failed(None, Text("derivation.not_whole", {}), explained=Text("derivation.read_number", {"read": read}))
-    if close:
-        return Verdict(ex.id, True, float(ex.points), float(ex.points), cases=1,
-                       explained=Text("derivation.read_number", {"read": read}))
+    read = Text("derivation.read_number", {"read": _number(value) if value.is_Integer else f"{x:.9g}"})
+
+    def near(target: float) -> bool:
+        return abs(x - target) <= ex.tolerance * max(abs(target), 1e-300)
+
+    whole = not ex.integer or abs(x - round(x)) <= 1e-9
+    if whole and near(want):
+        return Verdict(ex.id, True, float(ex.points), float(ex.points), cases=1, explained=read)
     for m in ex.misconceptions:
-        for form in m.forms:
-            hit = form(x) if callable(form) else abs(x - float(form)) <= ex.tolerance * max(abs(float(form)), 1e-300)
-            if hit:
-                return failed(m.mistake, explained=Text("derivation.read_number", {"read": read}),
-                              notes=_callout(ex, m.mistake))
-    return failed(None, Text("derivation.wrong_number", {"tolerance": ex.tolerance}),
-                  explained=Text("derivation.read_number", {"read": read}))
+        if any(form(x) if callable(form) else near(float(form)) for form in m.forms):
+            return _named(failed, m.mistake, read)
+    if not whole:
+        return failed(None, Text("derivation.not_whole", {}), explained=read)
+    return failed(None, Text("derivation.wrong_number", {"tolerance": ex.tolerance}), explained=read)
 
 
 __all__ = ["Derivation", "Domain", "Misconception", "judge_answer", "ANSWER_NAME"]

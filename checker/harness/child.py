@@ -5,8 +5,9 @@ INPUT_DIR/harness. It says hello on the report pipe before any
 learner code runs (so the parent can tell a sandbox that never started from a submission that
 broke it), then, for each notebook, runs the steps in a fresh namespace: the program's cells, and
 at each autograder test cell the learner's function as it stands there, on that exercise's
-cases (for a derivation, the value of its answer variable as it stands there). Every message is one JSON line; the verdicts are made by the parent. It ends with
-os._exit, so no atexit hook of the learner's runs after the report.
+cases (for a derivation, the value of its answer variable as it stands there). Every message
+is one JSON line; the verdicts are made by the parent. It ends with os._exit, so no atexit
+hook of the learner's runs after the report.
 """
 import os
 import sys
