@@ -16,7 +16,8 @@ EMA
     v_0 = 0,   v_t = β v_{t−1} + (1 − β) θ_t,   corrected v̂_t = v_t / (1 − β^t),   β in [0, 1).
 
 Use ``checker.check(exercise_id, fn)`` in a notebook for feedback and ``checker.grade(exercise_id, fn)``
-in nbgrader test cells; for a derivation exercise pass the answer instead of a function: a string
+in nbgrader test cells (their messages: ``checker.set_language("zh")``, the environment variable
+CHECKER_LANG, or a ``lang=`` argument; English by default); for a derivation exercise pass the answer instead of a function: a string
 holding an expression (``checker.check("d_sigmoid_in_o", "o*(1 - o)")``) or a number. ``checker.EXERCISES`` lists the exercise ids; ``checker.MISTAKES`` maps each
 mistake id to a one-line explanation and a hint.
 
@@ -27,8 +28,9 @@ code, guarded), ``checker.judge`` (verdicts, as plain data, from plain observati
 """
 from .exercises import EXERCISES
 from .grading import check, grade
+from .language import set_language
 from .mistakes import MISTAKES
 from .result import CheckResult
 
 __version__ = "0.1.0"
-__all__ = ["check", "grade", "EXERCISES", "MISTAKES", "CheckResult"]
+__all__ = ["check", "grade", "set_language", "EXERCISES", "MISTAKES", "CheckResult"]

@@ -20,6 +20,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .language import current_language
 from .messages import text
 from .plotting import COLORS
 from .reference import ema, ema_bias_corrected
@@ -42,7 +43,7 @@ def smoothed(thetas, beta: float, corrected: bool) -> np.ndarray:
     return ema_bias_corrected(thetas, beta) if corrected else ema(thetas, beta)
 
 
-def describe(beta: float, language: str = "en") -> str:
+def describe(beta: float, language: str | None = None) -> str:
     """The readout of one β: how many days it roughly averages, 1/(1 − β)."""
     return text("explorer.readout", language, beta=beta, n=round(1.0 / (1.0 - beta)))
 
@@ -68,10 +69,10 @@ class BetaExplorer:
     """
 
     def __init__(self, dates, thetas, beta: float = 0.9, compare_beta: float = 0.99,
-                 corrected: bool = True, title: str | None = None, language: str = "en"):
+                 corrected: bool = True, title: str | None = None, lang: str | None = None):
         import ipywidgets as widgets
 
-        self.language = language
+        self.language = current_language(lang)   # its words: lang, else checker.set_language's
         say = self._text
 
         self.dates, self.thetas = np.asarray(dates), np.asarray(thetas, dtype=float)

@@ -7,6 +7,7 @@ import warnings
 
 from .exercises import EXERCISES, get_exercise
 from .judge import judge
+from .language import current_language
 from .messages import render, text
 from .result import CheckResult
 from .harness import answers
@@ -18,7 +19,7 @@ from .verdict import Text, Verdict
 
 def run_check(exercise_id: str, fn, *, seed: int, reveal: bool, time_limit: float | None,
               language: str = "en") -> CheckResult:
-    exercise = get_exercise(exercise_id)
+    exercise = get_exercise(exercise_id, language)
     if exercise.derivation:   # the answer is a value: read it, guarded like a call
         fn = answers.reader(fn)
     elif not callable(fn):
@@ -37,16 +38,18 @@ def judge_not_callable(exercise, fn) -> Verdict:
 
 
 def check(exercise_id: str, fn, *, seed: int = CHECK_SEED, time_limit: float | None = None,
-          show: bool = True, language: str = "en") -> CheckResult:
+          show: bool = True, lang: str | None = None) -> CheckResult:
     """Check a learner's function (or, for a derivation exercise, the answer: a string holding
     an expression, or a number) for one exercise and show the verdict.
 
     In Jupyter the result is shown as a short rich block (pass or fail, the failing case with
     its inputs, the expected value and yours, and a hint for the diagnosed mistake); elsewhere
     it is printed. Never raises because of the learner's code. Exercise ids: checker.EXERCISES.
-    language: the messages' language (a catalogue in checker/messages).
+    lang: the messages' language ('en', 'zh'); by default the one checker.set_language chose,
+    else the environment variable CHECKER_LANG, else English.
     """
-    result = run_check(exercise_id, fn, seed=seed, reveal=True, time_limit=time_limit, language=language)
+    result = run_check(exercise_id, fn, seed=seed, reveal=True, time_limit=time_limit,
+                       language=current_language(lang))
     if show:
         result.show()
     return result
@@ -65,10 +68,11 @@ GradeFailure.__name__ = GradeFailure.__qualname__ = "AssertionError"
 
 
 def grade(exercise_id: str, fn, *, visible: bool = False, seed: int | None = None,
-          time_limit: float | None = None, language: str = "en") -> None:
+          time_limit: float | None = None, lang: str | None = None) -> None:
     """For nbgrader test cells: the same check on hidden cases (visible=True: on the cases
     `check` shows). Raises AssertionError(message) when it fails; writes nothing to stderr;
-    the message shows no expected values."""
+    the message shows no expected values. lang: as for check."""
+    language = current_language(lang)
     if seed is None:
         seed = CHECK_SEED if visible else GRADE_SEED
     with contextlib.redirect_stderr(io.StringIO()):

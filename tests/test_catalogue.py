@@ -170,7 +170,7 @@ def test_a_language_is_a_file_next_to_en_toml(tmp_path, monkeypatch):
     monkeypatch.setattr(catalogue_module, "FOLDER", tmp_path)
     load.cache_clear()
     try:
-        r = checker.check("output_delta", lambda o, t: 2 * (o - t) * o * (1 - o), show=False, language="xx")
+        r = checker.check("output_delta", lambda o, t: 2 * (o - t) * o * (1 - o), show=False, lang="xx")
         assert r.message.startswith("XX ✗ output_delta: not right yet") and "XX Hint: " in r.message
     finally:
         load.cache_clear()

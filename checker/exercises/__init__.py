@@ -22,11 +22,13 @@ DERIVATIONS = tuple(e for e, ex in REGISTRY.items() if ex.derivation)   # answer
 FUNCTION_EXERCISES = tuple(e for e in EXERCISES if e not in DERIVATIONS)                # answered by a function
 
 
-def get_exercise(exercise_id: str) -> Exercise:
+def get_exercise(exercise_id: str, language: str | None = None) -> Exercise:
+    """The exercise exercise_id; ValueError, in language, listing the exercises if there is none."""
     try:
         return REGISTRY[exercise_id]
     except (KeyError, TypeError):
-        raise ValueError(messages.text("api.unknown_exercise", name=exercise_id, exercises=list(EXERCISES))) from None
+        raise ValueError(messages.text("api.unknown_exercise", language, name=exercise_id,
+                                       exercises=list(EXERCISES))) from None
 
 
 __all__ = ["EXERCISES", "DERIVATIONS", "FUNCTION_EXERCISES", "REGISTRY", "get_exercise", "Exercise", "Case", "Mutant"]

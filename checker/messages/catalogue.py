@@ -61,11 +61,15 @@ def _is_plural(node: dict) -> bool:
     return set(node) == set(PLURAL_FORMS)
 
 
+def languages() -> list[str]:
+    """The shipped catalogues' languages."""
+    return sorted(p.stem for p in FOLDER.glob("*.toml"))
+
+
 @functools.lru_cache(maxsize=None)
 def load(language: str = DEFAULT_LANGUAGE) -> Catalogue:
     """The shipped catalogue of a language ('en', …)."""
     path = FOLDER / f"{language}.toml"
     if not path.is_file():
-        shipped = sorted(p.stem for p in FOLDER.glob("*.toml"))
-        raise ValueError(f"no messages in language {language!r}; the languages are: {', '.join(shipped)}")
+        raise ValueError(f"no messages in language {language!r}; the languages are: {', '.join(languages())}")
     return Catalogue.from_file(path, language)

@@ -8,6 +8,7 @@ own explanation: shown as …), constant factors and printed output.
 from __future__ import annotations
 
 import html
+import unicodedata
 from typing import NamedTuple
 
 import numpy as np
@@ -26,28 +27,32 @@ class Mistake(NamedTuple):
     hint: str
 
 
-def catalogue(language: str | Catalogue = "en") -> Catalogue:
-    return language if isinstance(language, Catalogue) else load(language)
+def catalogue(language: str | Catalogue | None = None) -> Catalogue:
+    """The catalogue of language; None: the language checker speaks now (checker.language)."""
+    if isinstance(language, Catalogue):
+        return language
+    from ..language import current_language
+    return load(current_language(language))
 
 
-def text(key: str, language: str | Catalogue = "en", **fields) -> str:
+def text(key: str, language: str | Catalogue | None = None, **fields) -> str:
     """One template of the catalogue, filled."""
     return _Writer(catalogue(language), reveal=True).format(key, fields)
 
 
-def say(phrase: Text, language: str | Catalogue = "en") -> str:
+def say(phrase: Text, language: str | Catalogue | None = None) -> str:
     """A Text (a catalogue key and its fields) as words."""
     return text(phrase.key, language, **phrase.fields)
 
 
-def mistakes(language: str | Catalogue = "en") -> dict[str, Mistake]:
+def mistakes(language: str | Catalogue | None = None) -> dict[str, Mistake]:
     """Mistake id -> (explanation, hint), the generic wording."""
     cat = catalogue(language)
     return {m: Mistake(text(f"mistake.{m}.explanation", cat), text(f"mistake.{m}.hint", cat))
             for m in cat.entries["mistake"]}
 
 
-def render(verdict: Verdict, *, reveal: bool = True, language: str | Catalogue = "en") -> CheckResult:
+def render(verdict: Verdict, *, reveal: bool = True, language: str | Catalogue | None = None) -> CheckResult:
     """The CheckResult that shows verdict: message (plain text), its parts, and its HTML."""
     w = _Writer(catalogue(language), reveal)
     headline = w.format(f"headline.{verdict.headline.value}", {
@@ -108,7 +113,7 @@ class _Writer:
     def aligned(self, key: str, fields: dict, value: str) -> str:
         """The template with its multi-line {value} indented under the value's first line."""
         before, _, after = self.format(key, {**fields, "value": _MARK}).partition(_MARK)
-        width = len(before.rsplit("\n", 1)[-1])
+        width = _columns(before.rsplit("\n", 1)[-1])
         return before + value.replace("\n", "\n" + " " * width) + after
 
     def exercise_key(self, exercise: str, key: str) -> str:
@@ -184,6 +189,11 @@ class _Writer:
         if isinstance(value, (list, tuple)):
             return "[" + ", ".join(_array_text(v) for v in value) + "]"
         return _array_text(value)
+
+
+def _columns(line: str) -> int:
+    """How many terminal columns line takes: wide (CJK) and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def _array_text(a) -> str:

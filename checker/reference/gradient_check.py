@@ -61,14 +61,17 @@ class GradientCheckReport:
         return not self.failed
 
     def __str__(self) -> str:
-        lines = [f"{'ok  ' if not e > self.tolerance else 'FAIL'} {name}: relative error {e:.2e}"
+        """One line per tensor, then the cost, in the language checker speaks."""
+        from ..messages import text
+        lines = [text("gradient_report.ok" if e <= self.tolerance else "gradient_report.fail", name=name, error=e)
                  for name, e in zip(self.names, self.errors)]
-        lines.append(f"{self.forward_passes} forward passes, tolerance {self.tolerance:.0e}")
+        lines.append(text("gradient_report.summary", passes=self.forward_passes, tolerance=self.tolerance))
         return "\n".join(lines)
 
 
 def _names(params, names):
-    return list(names) if names is not None else [f"tensor {i}" for i in range(len(params))]
+    from ..messages import text
+    return list(names) if names is not None else [text("gradient_report.tensor", i=i) for i in range(len(params))]
 
 
 def _replacing(params, i, value):
