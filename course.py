@@ -3,6 +3,9 @@
 
     python3 course.py lab     set up, then open the course in JupyterLab, in workspace/: the
                               learner's copies of the exercises (kept when you run it again)
+    python3 course.py lab --lang zh
+                              the same for the Chinese edition (中文版): its notebooks, checker's
+                              messages and JupyterLab's menus in Simplified Chinese
     python3 course.py test    set up, then run the whole test suite in parallel (extra args go to pytest)
     python3 course.py setup   only set up
 
@@ -73,11 +76,47 @@ def main(argv: list[str]) -> int:
         # one worker per core, each taking whole test files (so the browser tests share one browser);
         # `python3 course.py test -n 0` runs in one process
         return subprocess.call([str(python), "-m", "pytest", "-n", "auto", "--dist", "loadfile", *rest], cwd=ROOT)
+    lang, rest = language_option(rest)
     # the learner's copies of the exercise notebooks; existing (edited) ones are kept
-    if subprocess.call([str(python), "-m", "checker", "workspace", "--dir", str(WORKSPACE)], cwd=ROOT):
+    if subprocess.call([str(python), "-m", "checker", "workspace", "--dir", str(WORKSPACE), "--lang", lang],
+                       cwd=ROOT):
         return 1
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest], cwd=WORKSPACE)
+    return subprocess.call([str(python), "-m", "jupyter", "lab", *as_root, *rest], cwd=WORKSPACE,
+                           env=lab_environment(lang))
+
+
+def language_option(args: list[str]) -> tuple[str, list[str]]:
+    """(the --lang value, default 'en'; the other arguments, for JupyterLab)."""
+    lang, rest, i = "en", [], 0
+    while i < len(args):
+        if args[i] == "--lang" and i + 1 < len(args):
+            lang, i = args[i + 1], i + 2
+            continue
+        if args[i].startswith("--lang="):
+            lang = args[i].split("=", 1)[1]
+        else:
+            rest.append(args[i])
+        i += 1
+    return lang, rest
+
+
+def lab_environment(lang: str) -> dict:
+    """JupyterLab's environment for an edition. Chinese: checker speaks Chinese in every kernel
+    (CHECKER_LANG), and JupyterLab starts with its Simplified Chinese language pack, from a
+    settings folder of its own (the learner's own JupyterLab settings are left as they are)."""
+    env = dict(os.environ)
+    if lang == "en":
+        return env
+    settings = ROOT / ".jupyterlab-settings" / lang
+    locale = {"zh": "zh_CN"}.get(lang, lang)
+    plugin = settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    plugin.parent.mkdir(parents=True, exist_ok=True)
+    if not plugin.exists():
+        plugin.write_text('{\n  "locale": "%s"\n}\n' % locale)
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    env["CHECKER_LANG"] = lang
+    return env
 
 
 if __name__ == "__main__":

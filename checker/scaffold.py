@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from . import reference
+from .editions import PHRASES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,9 +102,8 @@ def _solution(fn) -> str:
     return "\n".join(lines[:start] + ["    ### BEGIN SOLUTION"] + lines[start:] + ["    ### END SOLUTION"])
 
 
-CALLOUT_HEADING = "<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n"
-REFERENCE_RULE = ("*Write it yourself: an answer that calls `checker.reference` scores 0, even where the "
-                  "demonstrations in this notebook use it.*")
+CALLOUT_HEADING = PHRASES["en"]["callout"]
+REFERENCE_RULE = PHRASES["en"]["reference_rule"]
 
 
 def _cells(exercise_id: str, points: int, params: list[str], solution: str) -> list:

@@ -1,7 +1,9 @@
 """The course's workflows on top of nbgrader: the learner's workspace, and the instructor's
 release → validate → autograde → feedback → export. Each step wraps nbgrader; none replaces it.
 
-    python -m checker workspace [--dir workspace]   learner copies of every assignment
+    python -m checker workspace [--dir workspace] [--lang zh]
+                                                    learner copies of every assignment (of one edition)
+    python -m checker translate [--check]           build the Chinese edition (checker.editions)
     python -m checker release [ASSIGNMENT ...]      nbgrader generate_assignment (release/)
     python -m checker validate [ASSIGNMENT ...]     fail loudly unless the source notebooks pass
                                                     their tests and the learner versions fail them
@@ -63,16 +65,22 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def make_workspace(workspace: Path, root: Path = COURSE_ROOT) -> list[str]:
-    """Create or refresh the learner's copies. Never overwrites or deletes a notebook the learner
+def make_workspace(workspace: Path, root: Path = COURSE_ROOT, language: str = "en") -> list[str]:
+    """Create or refresh the learner's copies of one edition's assignments (language 'en':
+    backprop, ema; 'zh': backprop_zh, ema_zh). Never overwrites or deletes a notebook the learner
     has edited; adds new ones; refreshes one only if it is exactly as it was handed out.
     Returns one line per notebook saying what happened."""
+    from .editions import language_of
+
+    names = [a for a in assignments(root) if language_of(a) == language]
+    if not names:
+        raise SystemExit(f"the course has no assignments in language {language!r}")
     workspace.mkdir(parents=True, exist_ok=True)
     state_path = workspace / STATE_FILE
     handed_out = json.loads(state_path.read_text()) if state_path.exists() else {}
     report = []
     with tempfile.TemporaryDirectory() as scratch:
-        release = release_into(Path(scratch), assignments(root), root)
+        release = release_into(Path(scratch), names, root)
         for new in sorted(release.glob("*/*.ipynb")):
             name = str(new.relative_to(release))
             mine = workspace / name
@@ -161,11 +169,36 @@ def grade_command(args) -> int:
     return 1 if summary.not_graded else 0
 
 
+def translate_command(args) -> int:
+    from . import editions
+
+    if args.skeletons:
+        print("\n".join(editions.write_skeletons(COURSE_ROOT, args.lang)))
+        return 0
+    try:
+        built = editions.build(COURSE_ROOT, args.lang, write=not args.check)
+    except editions.TranslationError as e:
+        print(f"error: the {args.lang} edition cannot be built:\n{e}")
+        return 1
+    if args.check:
+        stale = [p for p, text in built.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+        for p in stale:
+            print(f"out of date: {p.relative_to(COURSE_ROOT)} (run python -m checker translate)")
+        return 1 if stale else 0
+    print(f"built {len(built)} notebooks of the {args.lang} edition")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checker", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     ws = commands.add_parser("workspace", help="create or refresh the learner's copies")
     ws.add_argument("--dir", default=str(COURSE_ROOT / "workspace"))
+    ws.add_argument("--lang", default="en", help="the edition: en (default) or zh")
+    tr = commands.add_parser("translate", help="build notebooks/<assignment>_zh from the English and translations/zh")
+    tr.add_argument("--lang", default="zh")
+    tr.add_argument("--check", action="store_true", help="only check that the built notebooks are up to date")
+    tr.add_argument("--skeletons", action="store_true", help="create or refresh the catalogues to translate")
     for name in ("release", "validate"):
         sub = commands.add_parser(name, help=f"{name} assignments (default: all)")
         sub.add_argument("assignments", nargs="*")
@@ -196,9 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "workspace":
         workspace = Path(args.dir)
         print(f"Your workspace: {workspace}")
-        for line in make_workspace(workspace):
+        for line in make_workspace(workspace, language=args.lang):
             print("  " + line)
         return 0
+    if args.command == "translate":
+        return translate_command(args)
     if args.command == "release":
         return max([nbgrader("generate_assignment", a, "--force") for a in args.assignments or assignments()])
     if args.command == "validate":

@@ -33,9 +33,13 @@ def free_port() -> int:
 class Lab:
     """A JupyterLab server for a folder; stop() ends it."""
 
-    def __init__(self, root: Path, settings_dir: Path, log: Path):
+    def __init__(self, root: Path, settings_dir: Path, log: Path, locale: str | None = None):
+        """locale: JupyterLab's interface language ('zh_CN': its Simplified Chinese language pack)."""
         self.port, self.token = free_port(), secrets.token_hex(16)
-        for name, value in SETTINGS.items():
+        settings = dict(SETTINGS)
+        if locale:
+            settings["@jupyterlab/translation-extension/plugin.jupyterlab-settings"] = {"locale": locale}
+        for name, value in settings.items():
             plugin_dir, _, file = name.partition("/")
             path = settings_dir / plugin_dir / file
             path.parent.mkdir(parents=True, exist_ok=True)

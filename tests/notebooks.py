@@ -12,10 +12,29 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from checker.editions import PHRASES, edition, language_of
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-SOURCE_NOTEBOOKS = sorted(NOTEBOOKS.glob("*/*.ipynb"))
+SOURCE_NOTEBOOKS = sorted(NOTEBOOKS.glob("*/*.ipynb"))          # both editions
 ASSIGNMENTS = sorted({p.parent.name for p in SOURCE_NOTEBOOKS})
+ENGLISH_NOTEBOOKS = [p for p in SOURCE_NOTEBOOKS if language_of(p.parent.name) == "en"]
+
+
+def english_id(path: Path) -> str:
+    """'backprop/01_sigmoid_and_mse' for the notebook in either edition (as the registry names it)."""
+    return f"{path.parent.name.removesuffix('_' + language_of(path.parent.name))}/{path.stem}"
+
+
+def phrases(path: Path) -> dict:
+    """The fixed phrases of the edition path belongs to (checker.editions.PHRASES)."""
+    return PHRASES[language_of(path.parent.name)]
+
+
+def edition_of(path: Path, language: str) -> Path:
+    """The same notebook in another edition (an English path → its Chinese one)."""
+    english = path.parent.name.removesuffix("_" + language_of(path.parent.name))
+    return NOTEBOOKS / edition(english, language) / path.name
 
 
 def nb_id(path: Path) -> str:
@@ -83,17 +102,17 @@ def callout_forms(path: Path, exercise: str) -> list[tuple[str, list[str]]]:
     cells = nbformat.read(path, as_version=4).cells
     i = next(i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade_id") == f"test_{exercise}")
     text = cells[i + 1].source
-    assert text.startswith("<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>")
+    assert text.startswith(phrases(path)["callout"].rstrip("\n"))
     return [(m.group(1), re.findall(r'`"([^"`]+)"`', m.group(2)))
             for m in re.finditer(r"^- `(\w+)`: (.*)$", text, re.M)]
 
 
-def interview_quotes_only_taught_numbers(nb) -> None:
+def interview_quotes_only_taught_numbers(nb, words: dict = PHRASES["en"]) -> None:
     """The interview section follows the Summary, has 2 or 3 answer cells, and every number in it
     appears earlier in the notebook (the questions ask about what was taught)."""
     ids = [nbgrader_meta(c).get("grade_id", "") for c in nb.cells]
-    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
-    assert nb.cells[summary + 1].source.startswith("## Interview questions")
+    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith(words["summary"]))
+    assert nb.cells[summary + 1].source.startswith(words["interview"])
     answers = [i for i, g in enumerate(ids) if g.startswith("interview_")]
     assert 2 <= len(answers) <= 3 and min(answers) > summary
     interview = "\n".join(nb.cells[i].source for i in range(summary + 1, len(nb.cells)))
@@ -102,17 +121,51 @@ def interview_quotes_only_taught_numbers(nb) -> None:
         assert number in taught, number
 
 
-def interview_answer_cells(nb, tag: str) -> list:
+def interview_answer_cells(nb, tag: str, words: dict = PHRASES["en"]) -> list:
     """The interview answer cells after the Summary, each checked to be a 2-point markdown answer
     cell `interview_<tag>_<k>` under its locked question `**Question k** …`."""
-    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
-    assert nb.cells[summary + 1].source.startswith("## Interview questions")
+    summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith(words["summary"]))
+    assert nb.cells[summary + 1].source.startswith(words["interview"])
     rest = nb.cells[summary + 2:]
     for k, (question, answer) in enumerate(zip(rest[::2], rest[1::2]), start=1):
-        assert question.source.startswith(f"**Question {k}** (2 points, marked by hand). ")
+        assert question.source.startswith(words["question"].format(k=k))
         assert nbgrader_meta(question)["locked"] and not nbgrader_meta(question)["grade"]
         assert answer.cell_type == "markdown"
         assert nbgrader_meta(answer) == {"grade": True, "solution": True, "locked": False, "points": 2,
                                          "grade_id": f"interview_{tag}_{k}", "schema_version": 3}
-        assert answer.source.startswith("**Model answer.** ") and "\n\n**Rubric (2 points).** 1 point" in answer.source
+        assert answer.source.startswith(words["model_answer"]) and words["rubric"] in answer.source
     return rest[1::2]
+
+
+def _math_and_code(snippet: str) -> list[str]:
+    """The whole $math$ and `code` spans of a snippet, \\text{…} and spaces dropped."""
+    parts = re.findall(r"\$\$.*?\$\$|\$[^$]+\$", snippet) if snippet.count("$") % 2 == 0 else []
+    parts += re.findall(r"`[^`]+`", snippet) if snippet.count("`") % 2 == 0 else []
+    return [_bare(p) for p in parts]
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\\text\{[^{}]*\}|\s+", "", text)
+
+
+def _numbers(text: str) -> set[str]:
+    return {re.sub(r"(?<=\d),(?=\d{3})", "", n).rstrip(".,")
+            for n in re.findall(r"(?<![A-Za-z_\\])\d+(?:[.,]\d+)*", text)}
+
+
+def claims(path: Path):
+    """states(snippet): the English notebook at path says snippet word for word, and every other
+    edition states what of it is language-independent (its numbers, whole $math$ and `code` spans)."""
+    english = markdown(nbformat.read(path, as_version=4))
+    others = {lang: markdown(nbformat.read(edition_of(path, lang), as_version=4))
+              for lang in PHRASES if lang != "en"}
+    bare = {lang: _bare(text) for lang, text in others.items()}
+
+    def states(snippet: str) -> None:
+        assert snippet in english, f"the notebook no longer says: {snippet}"
+        for lang, text in others.items():
+            missing = sorted(_numbers(snippet) - _numbers(text))
+            assert not missing, f"the {lang} edition does not state {missing} (from: {snippet})"
+            for part in _math_and_code(snippet):
+                assert part in bare[lang], f"the {lang} edition does not state {part} (from: {snippet})"
+    return states

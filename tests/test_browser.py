@@ -12,7 +12,7 @@ import pytest
 
 from browser import CHROMIUM, FLAGS, Lab, goto_notebook, run_all_and_wait
 from checker.workflow import make_workspace
-from notebooks import ROOT, SOURCE_NOTEBOOKS
+from notebooks import ENGLISH_NOTEBOOKS, ROOT
 
 pytestmark = pytest.mark.browser  # one file: `--dist loadfile` keeps these tests in one worker
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -86,7 +86,7 @@ def run_notebook(browser, lab, path: str):
                 raise
 
 
-NOTEBOOK_PATHS = [f"{p.parent.name}/{p.name}" for p in SOURCE_NOTEBOOKS]
+NOTEBOOK_PATHS = [f"{p.parent.name}/{p.name}" for p in ENGLISH_NOTEBOOKS]   # the Chinese edition: below
 
 
 def errors_in(state):
@@ -202,3 +202,38 @@ def test_the_browser_slider_benchmark_prints_both_medians():
     assert out.returncode == 0, out.stderr[-2000:]
     assert "explorer (ipympl, blitted in place)" in out.stdout and "baseline (interact + inline PNG)" in out.stdout
 
+
+
+# ------------------------------------------------------------------ the Chinese edition, in a Chinese JupyterLab
+ZH_NOTEBOOK = "backprop_zh/01_sigmoid_and_mse.ipynb"
+
+
+@pytest.fixture(scope="module")
+def lab_zh(tmp_path_factory, lab):
+    root = tmp_path_factory.mktemp("lab-zh")
+    make_workspace(root / "learner", language="zh")
+    server = Lab(root, tmp_path_factory.mktemp("settings-zh"), ARTIFACTS.parent / "jupyterlab-zh.log", locale="zh_CN")
+    yield server
+    server.stop()
+
+
+def test_a_chinese_notebook_in_a_chinese_jupyterlab(browser, lab_zh):
+    """The menus are Chinese, MathJax renders the formulas, and the self-checks speak Chinese."""
+    page, state = run_notebook(browser, lab_zh, f"learner/{ZH_NOTEBOOK}")
+    try:
+        screenshot(page, "learner__" + ZH_NOTEBOOK.replace("/", "__"))
+        menus = page.locator("#jp-menu-panel, .lm-MenuBar").first.inner_text()
+        for menu in ("文件", "编辑", "运行"):
+            assert menu in menus, menus
+        assert page.locator("mjx-container").count() > 0, "MathJax rendered no formula"
+        for source, ename, evalue in errors_in(state):
+            if source.startswith("# 自动评分") or ename == "AssertionError":
+                assert ename == "AssertionError" and "尚未作答" in evalue, (source, evalue)
+            else:
+                assert ename == "NotImplementedError", (source, ename, evalue)
+        feedback = page.locator(".checker-result").first.inner_text()
+        assert "尚未作答" in feedback and "not attempted" not in feedback, feedback
+        shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.inner_text()
+        assert "学习目标" in shown and "Learning goals" not in shown
+    finally:
+        page.close()

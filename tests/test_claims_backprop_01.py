@@ -5,13 +5,12 @@ import numpy as np
 import pytest
 
 from checker.reference import mse_loss, sigmoid
-from notebooks import NOTEBOOKS, callout_forms, executed_source, markdown, printed
+from notebooks import NOTEBOOKS, callout_forms, claims, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "01_sigmoid_and_mse.ipynb"
 TEXT = markdown(nbformat.read(PATH, as_version=4))
 
-def states(snippet):
-    assert snippet in TEXT, f"the notebook no longer says: {snippet}"
+states = claims(PATH)   # in the English words, and its numbers, math and code in the Chinese edition
 
 def test_sigmoid_midpoint_and_symmetry():
     states(r"$\sigma(0) = 0.5$")

@@ -11,14 +11,13 @@ import pytest
 
 from checker.reference import (forward, layer_gradients, mse_loss, network_loss, numerical_gradient,
                                output_delta, relative_error, sigmoid)
-from notebooks import NOTEBOOKS, callout_forms, executed_source, markdown, printed
+from notebooks import NOTEBOOKS, callout_forms, claims, executed_source, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "02_output_layer.ipynb"
 TEXT = markdown(nbformat.read(PATH, as_version=4))
 
 
-def states(snippet):
-    assert snippet in TEXT, f"the notebook no longer says: {snippet}"
+states = claims(PATH)   # in the English words, and its numbers, math and code in the Chinese edition
 
 
 # The tutorial's network, in the course's layout: W[j, k] = weight from unit j to unit k.

@@ -9,14 +9,13 @@ import pytest
 from checker.reference import (backprop, directional_check, full_check, hidden_delta, init_network,
                                layer_gradients, network_loss, numerical_gradient, output_delta,
                                relative_error, forward)
-from notebooks import NOTEBOOKS, executed_source, interview_quotes_only_taught_numbers, markdown, printed
+from notebooks import NOTEBOOKS, claims, executed_source, interview_quotes_only_taught_numbers, markdown, printed
 
 PATH = NOTEBOOKS / "backprop" / "04_gradient_checking.ipynb"
 NB = nbformat.read(PATH, as_version=4)
 TEXT = markdown(NB)
 
-def states(snippet):
-    assert snippet in TEXT, f"the notebook no longer says: {snippet}"
+states = claims(PATH)   # in the English words, and its numbers, math and code in the Chinese edition
 
 
 # --- 4.1 the worked example: sin(x)·x² at x = 1 -------------------------------------------------

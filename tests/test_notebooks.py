@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from notebooks import (SOURCE_NOTEBOOKS, errors, execute, executed_source, nb_id, nbgrader_meta)
+from notebooks import (SOURCE_NOTEBOOKS, errors, execute, executed_source, nb_id, nbgrader_meta, phrases)
 
 pytestmark = pytest.mark.notebooks
 
@@ -17,12 +17,9 @@ def test_committed_notebook_has_no_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
 
 
-INTERVIEW_HEADING = "## Interview questions"
-
-
-def interview_cells(cells):
+def interview_cells(cells, words):
     """(question, answer cell) pairs of the closing interview section."""
-    start = next(i for i, c in enumerate(cells) if c.source.startswith(INTERVIEW_HEADING))
+    start = next(i for i, c in enumerate(cells) if c.source.startswith(words["interview"]))
     rest = cells[start + 1:]
     return list(zip(rest[0::2], rest[1::2])), len(rest) % 2
 
@@ -30,8 +27,8 @@ def interview_cells(cells):
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_notebook_has_goals_summary_and_seeds(path):
     nb = nbformat.read(path, as_version=4)
-    first = nb.cells[0].source
-    assert "Learning goals" in first and any(c.source.startswith("## Summary") for c in nb.cells)
+    first, words = nb.cells[0].source, phrases(path)
+    assert words["goals"] in first and any(c.source.startswith(words["summary"]) for c in nb.cells)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "http://" not in code and "https://" not in code
     assert "default_rng(" in code or "seed" in code
@@ -58,10 +55,10 @@ def test_every_exercise_has_a_self_check_then_a_locked_autograder_cell(path):
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_every_notebook_ends_with_interview_questions_marked_by_hand(path):
-    cells = nbformat.read(path, as_version=4).cells
-    summary = next(i for i, c in enumerate(cells) if c.source.startswith("## Summary"))
-    assert cells[summary + 1].source.startswith(INTERVIEW_HEADING)
-    pairs, odd = interview_cells(cells)
+    cells, words = nbformat.read(path, as_version=4).cells, phrases(path)
+    summary = next(i for i, c in enumerate(cells) if c.source.startswith(words["summary"]))
+    assert cells[summary + 1].source.startswith(words["interview"])
+    pairs, odd = interview_cells(cells, words)
     assert 2 <= len(pairs) <= 3 and not odd
     for question, answer in pairs:
         assert question.cell_type == answer.cell_type == "markdown"
@@ -69,19 +66,19 @@ def test_every_notebook_ends_with_interview_questions_marked_by_hand(path):
         meta = nbgrader_meta(answer)
         assert meta["solution"] and meta["grade"] and not meta.get("locked") and meta["points"] > 0
         assert meta["grade_id"].startswith("interview_")
-        assert "Model answer" in answer.source and "Rubric" in answer.source, meta["grade_id"]
+        assert words["model_answer"] in answer.source and words["rubric"] in answer.source, meta["grade_id"]
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_the_learners_version_has_no_model_answer_or_rubric(path, released):
     source = nbformat.read(path, as_version=4).cells
     student = nbformat.read(released(path.parent.name) / path.name, as_version=4).cells
-    ids = {nbgrader_meta(a)["grade_id"] for _, a in interview_cells(source)[0]}
+    ids = {nbgrader_meta(a)["grade_id"] for _, a in interview_cells(source, phrases(path))[0]}
     answers = [c for c in student if nbgrader_meta(c).get("grade_id") in ids]
     assert len(answers) == len(ids)
     for cell in answers:
         assert cell.source.strip() == "YOUR ANSWER HERE" and nbgrader_meta(cell)["points"] > 0
-    assert "Model answer" not in "".join(c.source for c in student)
+    assert phrases(path)["model_answer"].strip() not in "".join(c.source for c in student)
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
@@ -135,22 +132,22 @@ def test_learner_version_fails_every_autograder_test(path, released):
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_learner_version_fails_only_in_the_intended_ways(path, released):
     student = released(path.parent.name) / path.name
-    nb = execute(student, allow_errors=True)
+    nb, not_attempted = execute(student, allow_errors=True), phrases(path)["not_attempted"]
     for cell, error in errors(nb):
         if nbgrader_meta(cell).get("grade"):
-            assert error.ename == "AssertionError" and "not attempted yet" in error.evalue, cell.source
+            assert error.ename == "AssertionError" and not_attempted in error.evalue, cell.source
         else:
             assert error.ename == "NotImplementedError", (cell.source[:80], error.ename, error.evalue)
     checks = [c for c in nb.cells if 'checker.check("' in c.source and c.source.startswith("checker.check")]
     for cell in checks:
         shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-        assert "not attempted yet" in shown, cell.source
+        assert not_attempted in shown, cell.source
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_every_exercise_statement_says_that_calling_the_reference_scores_0(path):
     from checker.exercises import REGISTRY
-    from checker.scaffold import REFERENCE_RULE
+    REFERENCE_RULE = phrases(path)["reference_rule"]
     cells = nbformat.read(path, as_version=4).cells
     for i, cell in enumerate(cells):
         meta = cell.metadata.get("nbgrader", {})

@@ -64,6 +64,8 @@ CLASS = {
                          "def sigmoid(z):\n    return z\n"}, None, 5),
 }
 CHEATERS = {"ast_cheater": 4, "patches_checker": 4}  # what the engine gives them
+# Some of the same students also hand in the Chinese edition, backprop_zh, graded in the same course.
+ZH_CLASS = ("fully_correct", "derivation_misconception", "sign_flipped", "not_attempted")
 
 
 def submission(released, answers, tamper):
@@ -92,24 +94,27 @@ def run_nbgrader(course, *args):
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
     course = tmp_path_factory.mktemp("class")
-    (course / "notebooks" / "backprop").mkdir(parents=True)
-    shutil.copy(NOTEBOOKS / "backprop" / NOTEBOOK, course / "notebooks" / "backprop")
     shutil.copy(ROOT / "nbgrader_config.py", course)
-    run_nbgrader(course, "generate_assignment", "backprop", "--force")
-    released = course / "release" / "backprop" / NOTEBOOK
-    for student, (answers, tamper, _) in CLASS.items():
-        folder = course / "submitted" / student / "backprop"
-        folder.mkdir(parents=True)
-        nbformat.write(submission(released, answers, tamper), folder / NOTEBOOK)
-    run_nbgrader(course, "autograde", "backprop", "--force")
-    run_nbgrader(course, "generate_feedback", "backprop", "--force")
+    for assignment, students in (("backprop", CLASS), ("backprop_zh", ZH_CLASS)):
+        (course / "notebooks" / assignment).mkdir(parents=True)
+        shutil.copy(NOTEBOOKS / assignment / NOTEBOOK, course / "notebooks" / assignment)
+        run_nbgrader(course, "generate_assignment", assignment, "--force")
+        released = course / "release" / assignment / NOTEBOOK
+        for student in students:
+            answers, tamper, _ = CLASS[student]
+            folder = course / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(submission(released, answers, tamper), folder / NOTEBOOK)
+        run_nbgrader(course, "autograde", assignment, "--force")
+        run_nbgrader(course, "generate_feedback", assignment, "--force")
     run_nbgrader(course, "export", "--to=grades.csv")
     return course
 
 
-def scores(course):
+def scores(course, assignment="backprop"):
     with open(course / "grades.csv", newline="") as f:
-        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)
+                if row["assignment"] == assignment}
 
 
 def test_the_export_lists_every_student(graded_course):
@@ -121,9 +126,9 @@ def test_each_student_gets_the_score_their_code_deserves(graded_course, student)
     assert scores(graded_course)[student] == CLASS[student][2]
 
 
-def feedback_pages(course):
-    pages = {p.parts[-3]: p.read_text() for p in course.glob("feedback/*/backprop/*.html")}
-    assert set(pages) == set(CLASS)
+def feedback_pages(course, assignment="backprop"):
+    pages = {p.parts[-3]: p.read_text(encoding="utf-8") for p in course.glob(f"feedback/*/{assignment}/*.html")}
+    assert set(pages) == set(CLASS if assignment == "backprop" else ZH_CLASS)
     return pages
 
 
@@ -165,6 +170,20 @@ def test_a_failed_hidden_check_shows_its_diagnosis_without_a_code_line(graded_co
 def test_a_derivations_misconception_reaches_the_feedback_page(graded_course):
     page = html.unescape(feedback_pages(graded_course)["derivation_misconception"])
     assert "1 − o² is the derivative of tanh" in page and "Stuck? Common mistakes" in page
+
+
+@pytest.mark.parametrize("student", ZH_CLASS)
+def test_the_chinese_edition_scores_each_student_as_the_english_one(graded_course, student):
+    assert scores(graded_course, "backprop_zh")[student] == CLASS[student][2]
+
+
+def test_the_chinese_editions_feedback_pages_are_chinese_and_hide_the_hidden_tests(graded_course):
+    pages = {s: html.unescape(p) for s, p in feedback_pages(graded_course, "backprop_zh").items()}
+    assert "你算的是 σ(−z)" in pages["sign_flipped"] and "You computed" not in pages["sign_flipped"]
+    assert "tanh 的导数" in pages["derivation_misconception"] and "卡住了？" in pages["derivation_misconception"]
+    assert "尚未作答" in pages["not_attempted"]
+    for student, page in pages.items():
+        assert "BEGIN HIDDEN TESTS" not in page and 'checker.grade("sigmoid", sigmoid)' not in page, student
 
 
 def test_an_interview_answer_waits_for_the_instructor_and_counts_once_marked(graded_course):
@@ -239,7 +258,7 @@ def engine_results(graded_course):
 
     grade_folder(graded_course / "submitted", graded_course / "graded", course=graded_course, workers=2,
                  progress=False)
-    return {r["student"]: r for r in load_results(graded_course / "graded")}
+    return {r["student"]: r for r in load_results(graded_course / "graded") if r["assignment"] == "backprop"}
 
 
 @pytest.mark.parametrize("student", [s for s in CLASS if s not in CHEATERS])
@@ -261,6 +280,18 @@ def test_the_engine_writes_a_grades_row_per_student_and_exercise(engine_results,
     with open(graded_course / "graded" / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     per_student = sum(1 for ex in REGISTRY.values() if ex.notebook == f"backprop/{NOTEBOOK[:-len('.ipynb')]}")
-    assert len(rows) == per_student * len(CLASS)
-    assert {r["student"] for r in rows} == set(CLASS)
+    english = [r for r in rows if r["assignment"] == "backprop"]
+    assert len(english) == per_student * len(CLASS) and {r["student"] for r in english} == set(CLASS)
+    chinese = [r for r in rows if r["assignment"] == "backprop_zh"]
+    assert len(chinese) == per_student * len(ZH_CLASS) and len(rows) == len(english) + len(chinese)
+
+
+@pytest.mark.parametrize("student", ZH_CLASS)
+def test_the_engine_grades_the_chinese_edition_as_nbgrader_does_in_chinese(engine_results, graded_course, student):
+    from checker.engine.run import load_results
+    from translation_checks import CJK
+    result = next(r for r in load_results(graded_course / "graded")
+                  if r["student"] == student and r["assignment"] == "backprop_zh")
+    assert sum(row["score"] for row in result["exercises"]) == scores(graded_course, "backprop_zh")[student]
+    assert all(CJK.search(row["message"]) for row in result["exercises"])
 

@@ -8,7 +8,7 @@ import pytest
 
 import checker.reference
 from checker.exercises import DERIVATIONS, FUNCTION_EXERCISES, REGISTRY
-from notebooks import NOTEBOOKS, ROOT, SOURCE_NOTEBOOKS, nb_id, nbgrader_meta
+from notebooks import NOTEBOOKS, ROOT, SOURCE_NOTEBOOKS, english_id, nb_id, nbgrader_meta
 
 
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES)
@@ -47,7 +47,7 @@ def test_every_autograder_cell_grades_a_registered_exercise_of_that_notebook(not
     for grade_id, cell in cells(notebook).items():
         if nbgrader_meta(cell).get("grade") and cell.cell_type == "code":   # markdown: graded by hand
             exercise = grade_id.removeprefix("test_")
-            assert exercise in REGISTRY and REGISTRY[exercise].notebook == nb_id(notebook), grade_id
+            assert exercise in REGISTRY and REGISTRY[exercise].notebook == english_id(notebook), grade_id
 
 
 def test_the_readme_table_lists_every_exercise_with_its_points_under_its_notebook():

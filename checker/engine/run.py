@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import os
@@ -29,6 +30,7 @@ from .. import messages
 from ..verdict import Text
 from . import files, sandbox
 from .grader import Task, not_graded, grade
+from ..editions import language_of
 from .secret import course_secret, student_seed
 
 MAX_SUBMISSION_BYTES = 32 * 2 ** 20
@@ -143,7 +145,7 @@ def make_task(sub: Submission, sources: dict, secret: bytes) -> Task:
     if sub.problem:
         problems.append(sub.problem)
     return Task(sub.student, sub.assignment, found, sources, student_seed(secret, sub.assignment, sub.student),
-                problems)
+                problems, language_of(sub.assignment))
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -255,17 +257,18 @@ def write_reports(out: Path, course: Path, results: list | None = None) -> None:
                 writer.writerow([r["student"], r["assignment"], row["notebook"], row["exercise"],
                                  row["score"], row["max_score"], row["mistake"] or "", row.get("status", "graded")])
     for r in results:
-        lines = [messages.text("feedback.title", student=r["student"], assignment=r["assignment"]), ""]
-        lines.append(messages.text("feedback.score", score=sum(row["score"] for row in r["exercises"]),
-                                   max_score=sum(row["max_score"] for row in r["exercises"])) + "\n")
+        say = functools.partial(messages.text, language=language_of(r["assignment"]))   # the assignment's
+        lines = [say("feedback.title", student=r["student"], assignment=r["assignment"]), ""]
+        lines.append(say("feedback.score", score=sum(row["score"] for row in r["exercises"]),
+                         max_score=sum(row["max_score"] for row in r["exercises"])) + "\n")
         if r.get("not_graded"):
-            lines += [messages.text("feedback.not_graded"), ""]
+            lines += [say("feedback.not_graded"), ""]
         for row in r["exercises"]:
             lines += [f"[{row['notebook']}] {row['message']}", ""]
         if r["problems"]:
-            lines += [messages.text("feedback.problems")] + [f"- {p}" for p in r["problems"]] + [""]
+            lines += [say("feedback.problems")] + [f"- {p}" for p in r["problems"]] + [""]
         if r["flags"]:
-            lines += [messages.text("feedback.flags")] + [f"- {f}" for f in r["flags"]]
+            lines += [say("feedback.flags")] + [f"- {f}" for f in r["flags"]]
         write_atomically(out / "feedback" / r["student"] / f"{r['assignment']}.txt", "\n".join(lines) + "\n")
     gradebook = course / "gradebook.db"
     if gradebook.exists():
