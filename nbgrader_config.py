@@ -15,10 +15,12 @@ Safe defaults that plain nbgrader lacks:
 """
 import os
 
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.converters import GenerateAssignment
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
 from checker.feedback_filter import RemoveHiddenTestOutput
+from checker.stubs import ClearSolutionsInItsLanguage
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 CELL_TIMEOUT = 60  # seconds per cell, under autograde and validate
@@ -28,7 +30,10 @@ c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.source_directory = "notebooks"
 c.CourseDirectory.course_id = "bp-ema"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# The learner's version: a solution becomes a stub in the assignment's language ("# YOUR CODE HERE",
+# "# 在这里写你的代码"; checker.editions.PHRASES).
+c.GenerateAssignment.preprocessors = [ClearSolutionsInItsLanguage if p is ClearSolutions else p
+                                      for p in GenerateAssignment.class_traits()["preprocessors"].default()]
 
 c.Execute.timeout = CELL_TIMEOUT
 c.Execute.interrupt_on_timeout = True

@@ -46,16 +46,18 @@ PHRASES = {
            "callout": "<details>\n<summary><b>Stuck? Common mistakes the checker recognises</b></summary>\n\n",
            "reference_rule": "*Write it yourself: an answer that calls `checker.reference` scores 0, even where "
                              "the demonstrations in this notebook use it.*",
-           "not_attempted": "not attempted yet"},
+           "not_attempted": "not attempted yet",
+           "code_stub": "# YOUR CODE HERE\nraise NotImplementedError()", "text_stub": "YOUR ANSWER HERE"},
     "zh": {"goals": "**学习目标。**", "summary": "## 小结", "interview": "## 面试题",
            "question": "**面试题 {k}**（2 分，人工评分）。", "model_answer": "**参考答案。**",
            "rubric": "\n\n**评分标准（2 分）。** 1 分",
            "callout": "<details>\n<summary><b>卡住了？检查器能识别的常见错误</b></summary>\n\n",
            "reference_rule": "*自己动手写：调用 `checker.reference` 的答案得 0 分，即使本笔记本的演示用到了它。*",
-           "not_attempted": "尚未作答"},
+           "not_attempted": "尚未作答",
+           "code_stub": "# 在这里写你的代码\nraise NotImplementedError()", "text_stub": "在这里写下你的回答"},
 }
 SETUP_ID = "setup"                     # the grade_id of every notebook's set-up cell
-MARKERS = re.compile(r"^\s*#{2,3} (BEGIN|END) (SOLUTION|HIDDEN TESTS)|^\s*# YOUR CODE HERE")
+MARKERS = re.compile(r"^\s*#{2,3} (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 
 
 def language_of(assignment: str) -> str:

@@ -33,13 +33,10 @@ def free_port() -> int:
 class Lab:
     """A JupyterLab server for a folder; stop() ends it."""
 
-    def __init__(self, root: Path, settings_dir: Path, log: Path, locale: str | None = None):
-        """locale: JupyterLab's interface language ('zh_CN': its Simplified Chinese language pack)."""
+    def __init__(self, root: Path, settings_dir: Path, log: Path):
         self.port, self.token = free_port(), secrets.token_hex(16)
-        settings = dict(SETTINGS)
-        if locale:
-            settings["@jupyterlab/translation-extension/plugin.jupyterlab-settings"] = {"locale": locale}
-        for name, value in settings.items():
+        self.settings_dir = settings_dir
+        for name, value in SETTINGS.items():
             plugin_dir, _, file = name.partition("/")
             path = settings_dir / plugin_dir / file
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +51,13 @@ class Lab:
              "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=False", *as_root],
             cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_until_up()
+
+    def set_locale(self, locale: str) -> None:
+        """JupyterLab's interface language for pages opened from now on ('zh_CN': its Simplified
+        Chinese language pack; 'default': English)."""
+        path = self.settings_dir / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"locale": locale}))
 
     def url(self, path: str = "lab") -> str:
         sep = "&" if "?" in path else "?"

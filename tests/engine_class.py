@@ -27,19 +27,18 @@ HONEST_TOTALS = {"honest_right": 5, "honest_partly_wrong": 4, "honest_with_magic
 FAST = Limits(wall_seconds=20, cell_seconds=3, exercise_seconds=4)
 
 
-def make_course(root, assignment="backprop"):
-    """A course with the notebook of backprop (or of its edition, backprop_zh), released."""
-    (root / "notebooks" / assignment).mkdir(parents=True)
-    shutil.copy(NOTEBOOKS / assignment / NOTEBOOK, root / "notebooks" / assignment)
+def make_course(root):
+    (root / "notebooks" / "backprop").mkdir(parents=True)
+    shutil.copy(SOURCE, root / "notebooks" / "backprop")
     shutil.copy(ROOT / "nbgrader_config.py", root)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "backprop", "--force"],
                    cwd=root, env=venv_env(), check=True, capture_output=True)
     return root
 
 
-def submission(course, answers, edit=None, assignment="backprop"):
+def submission(course, answers, edit=None):
     """The released notebook with `answers` (grade_id -> source) in its answer cells."""
-    nb = nbformat.read(course / "release" / assignment / NOTEBOOK, as_version=4)
+    nb = nbformat.read(course / "release" / "backprop" / NOTEBOOK, as_version=4)
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         if meta.get("solution") and meta["grade_id"] in answers:
@@ -49,10 +48,10 @@ def submission(course, answers, edit=None, assignment="backprop"):
     return nb
 
 
-def write_submission(course, student, answers, edit=None, name=NOTEBOOK, assignment="backprop"):
-    folder = course / "submitted" / student / assignment
+def write_submission(course, student, answers, edit=None, name=NOTEBOOK):
+    folder = course / "submitted" / student / "backprop"
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(submission(course, answers, edit, assignment), folder / name)
+    nbformat.write(submission(course, answers, edit), folder / name)
     return folder / name
 
 

@@ -25,6 +25,7 @@ def lab(tmp_path_factory):
         pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
     root = tmp_path_factory.mktemp("lab")
     make_workspace(root / "learner")
+    make_workspace(root / "learner", language="zh")
     shutil.copytree(ROOT / "notebooks", root / "instructor", ignore=shutil.ignore_patterns("*.md"))
     shutil.copy(ROOT / "nbgrader_config.py", root)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -208,18 +209,10 @@ def test_the_browser_slider_benchmark_prints_both_medians():
 ZH_NOTEBOOK = "backprop_zh/01_sigmoid_and_mse.ipynb"
 
 
-@pytest.fixture(scope="module")
-def lab_zh(tmp_path_factory, lab):
-    root = tmp_path_factory.mktemp("lab-zh")
-    make_workspace(root / "learner", language="zh")
-    server = Lab(root, tmp_path_factory.mktemp("settings-zh"), ARTIFACTS.parent / "jupyterlab-zh.log", locale="zh_CN")
-    yield server
-    server.stop()
-
-
-def test_a_chinese_notebook_in_a_chinese_jupyterlab(browser, lab_zh):
+def test_a_chinese_notebook_in_a_chinese_jupyterlab(browser, lab):
     """The menus are Chinese, MathJax renders the formulas, and the self-checks speak Chinese."""
-    page, state = run_notebook(browser, lab_zh, f"learner/{ZH_NOTEBOOK}")
+    lab.set_locale("zh_CN")
+    page, state = run_notebook(browser, lab, f"learner/{ZH_NOTEBOOK}")
     try:
         screenshot(page, "learner__" + ZH_NOTEBOOK.replace("/", "__"))
         menus = page.locator("#jp-menu-panel, .lm-MenuBar").first.inner_text()
@@ -234,6 +227,8 @@ def test_a_chinese_notebook_in_a_chinese_jupyterlab(browser, lab_zh):
         feedback = page.locator(".checker-result").first.inner_text()
         assert "尚未作答" in feedback and "not attempted" not in feedback, feedback
         shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.inner_text()
-        assert "学习目标" in shown and "Learning goals" not in shown
+        assert "学习目标" in shown and "在这里写下你的回答" in shown
+        assert "Learning goals" not in shown and "YOUR ANSWER HERE" not in shown
     finally:
         page.close()
+        lab.set_locale("default")

@@ -166,16 +166,3 @@ def test_a_run_killed_midway_resumes_without_losing_or_regrading_anything(tmp_pa
         assert after[name].stat().st_mtime_ns == mtime and after[name].read_text() == text
     assert all(total(r) == 5 for r in load_results(out))
 
-
-def test_the_chinese_edition_is_graded_the_same_and_its_feedback_is_chinese(tmp_path):
-    from translation_checks import CJK
-    course = make_course(tmp_path, "backprop_zh")
-    write_submission(course, "li", {**RIGHT, "sigmoid": WRONG_SIGMOID}, assignment="backprop_zh")
-    write_submission(course, "wang", {}, assignment="backprop_zh")
-    grade_folder(course / "submitted", course / "graded", course=course, workers=2, progress=False, limits=FAST)
-    results = {r["student"]: r for r in load_results(course / "graded")}
-    assert total(results["li"]) == 4 and total(results["wang"]) == 0
-    assert exercise(results["li"], "sigmoid")["message"].startswith("✗ sigmoid：还不对")
-    assert "尚未作答" in exercise(results["wang"], "mse_loss")["message"]
-    feedback = (course / "graded" / "feedback" / "li" / "backprop_zh.txt").read_text(encoding="utf-8")
-    assert CJK.search(feedback.splitlines()[0]) and "4" in feedback.splitlines()[2]

@@ -201,7 +201,8 @@ def test_an_interview_answer_waits_for_the_instructor_and_counts_once_marked(gra
     assert answer.source == INTERVIEW_ANSWER   # what the formgrader shows the instructor
     run_nbgrader(graded_course, "export", "--to=after_marking.csv")
     with open(graded_course / "after_marking.csv", newline="") as f:
-        after = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+        after = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)
+                 if row["assignment"] == "backprop"}
     assert after["fully_correct"] == CLASS["fully_correct"][2] + 1.5
     assert after["partially_correct"] == CLASS["partially_correct"][2]
 
@@ -294,4 +295,6 @@ def test_the_engine_grades_the_chinese_edition_as_nbgrader_does_in_chinese(engin
                   if r["student"] == student and r["assignment"] == "backprop_zh")
     assert sum(row["score"] for row in result["exercises"]) == scores(graded_course, "backprop_zh")[student]
     assert all(CJK.search(row["message"]) for row in result["exercises"])
+    feedback = (graded_course / "graded" / "feedback" / student / "backprop_zh.txt").read_text(encoding="utf-8")
+    assert CJK.search(feedback.splitlines()[0]) and "Score" not in feedback and "not graded" not in feedback
 

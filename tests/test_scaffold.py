@@ -73,6 +73,6 @@ def test_its_notebook_passes_its_own_tests_and_the_learner_version_fails_them(sc
 def test_the_notebook_structure_tests_pass_on_its_notebook(scaffolded):
     copy, env, _ = scaffolded
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notebooks.py",
-                          "-k", "01_sigmoid and (outputs or goals or self_check)"], cwd=copy, env=env,
+                          "-k", "01_sigmoid and not zh and (outputs or goals or self_check)"], cwd=copy, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and "4 passed" in out.stdout, out.stdout[-3000:]

@@ -312,8 +312,15 @@ def _parse(report: bytes) -> tuple[list, Text | None]:
     return messages, (Text("stop.report_cut") if lines[-1] else None)
 
 
+KILL_SECONDS = 10.0   # how long _kill waits for the last process of a sandbox to be gone
+
+
 def _kill(proc, uid) -> None:
-    for _ in range(3):
+    """End every process of the sandbox, and wait until none is left: a process still dying (a
+    fork bomb's children, say) would otherwise count, with its CPU time, against this worker's
+    next submission, whose sandbox runs as the same uid."""
+    deadline = time.monotonic() + KILL_SECONDS
+    while True:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -324,8 +331,14 @@ def _kill(proc, uid) -> None:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        if not pids:
+        if proc.poll() is None:
+            try:
+                proc.wait(timeout=0.05)
+            except subprocess.TimeoutExpired:
+                pass
+        if (not pids and proc.poll() is not None) or time.monotonic() > deadline:
             break
+        time.sleep(0.02)
     proc.wait()
 
 
