@@ -81,6 +81,14 @@ def test_the_learners_version_has_no_model_answer_or_rubric(path, released):
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_the_learners_stubs_are_in_the_language_of_the_edition(path, released):
+    student = nbformat.read(released(path.parent.name) / path.name, as_version=4).cells
+    stub = phrases(path)["code_stub"]
+    answers = [c for c in student if c.cell_type == "code" and nbgrader_meta(c).get("solution")]
+    assert answers and all(stub in "\n".join(line.strip() for line in c.source.splitlines()) for c in answers)
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
 def test_every_derivation_has_an_answer_cell_a_self_check_then_a_locked_autograder_cell(path):
     from checker.exercises import DERIVATIONS, REGISTRY
     cells = nbformat.read(path, as_version=4).cells
