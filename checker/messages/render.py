@@ -136,8 +136,8 @@ class _Writer:
                     self.format(hint, own.fields, hide_figures=hide) if self.cat.has(hint) else "")
         if v.mistake is not None:
             explanation = self.format(self.exercise_key(v.exercise, f"mistake.{v.mistake}.explanation"), {})
-            if v.diagnosis is not None:
-                explanation += " " + self.value(v.diagnosis)
+            if v.diagnosis is not None:   # no space after a full-width 。 (Chinese)
+                explanation += ("" if _columns(explanation[-1:]) == 2 else " ") + self.value(v.diagnosis)
             return explanation, self.format(self.exercise_key(v.exercise, f"mistake.{v.mistake}.hint"), {})
         return self.format("explanation.unknown.text", {}), self.format("explanation.unknown.hint", {})
 
