@@ -17,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from checker.editions import PHRASES, edition, language_of
+from translation_checks import numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -198,11 +199,6 @@ def _bare(text: str) -> str:
     return re.sub(r"\\text\{[^{}]*\}|\s+", "", text)
 
 
-def _numbers(text: str) -> set[str]:
-    return {re.sub(r"(?<=\d),(?=\d{3})", "", n).rstrip(".,")
-            for n in re.findall(r"(?<![A-Za-z_\\])\d+(?:[.,]\d+)*", text)}
-
-
 def claims(path: Path):
     """states(snippet): the English notebook at path says snippet word for word, and every other
     edition states what of it is language-independent (its numbers, whole $math$ and `code` spans)."""
@@ -214,7 +210,7 @@ def claims(path: Path):
     def states(snippet: str) -> None:
         assert snippet in english, f"the notebook no longer says: {snippet}"
         for lang, text in others.items():
-            missing = sorted(_numbers(snippet) - _numbers(text))
+            missing = sorted(numbers(snippet) - numbers(text))
             assert not missing, f"the {lang} edition does not state {missing} (from: {snippet})"
             for part in _math_and_code(snippet):
                 assert part in bare[lang], f"the {lang} edition does not state {part} (from: {snippet})"
