@@ -1,32 +1,48 @@
-"""The β explorer: an EMA of a series, updated in place as the learner moves a β slider.
+"""The β explorer: an EMA of a series that follows the learner's β slider at frame rate.
+
+The computation and the drawing live in the browser (explorer.js, an anywidget): the widget
+receives the series once, and every input event recomputes v_t and v̂_t in JavaScript and redraws
+a canvas. The kernel is told the settings afterwards (explorer.beta, explorer.spike_day, …) but is
+never on the path of a redraw.
 
 The slider moves u = log10(1/(1 − β)) from 0 to 3, so β runs from 0 to 0.999 and the range
-0.9–0.999 takes two thirds of the slider. With ipympl's widget backend (``%matplotlib widget``)
-a change swaps the y-data of the EMA lines and blits them onto a cached picture of everything
-else (data, axes, ticks): the figure is neither rebuilt nor fully redrawn, and ipympl sends the
-browser only the pixels that changed.
+0.9–0.999 takes two thirds of the slider.
 
-Where no live JupyterLab is attached (a notebook executed by nbclient, nbconvert or nbgrader),
-the explorer also shows a static picture of its first state, so the saved notebook still shows
-a plot.
+Where no live JupyterLab is attached (nbclient, nbconvert, nbgrader) the cell's output is a
+picture of the starting state plus the same explorer as a self-contained page fragment, so an
+exported HTML page still responds with no kernel; nothing is shown twice.
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
+import json
 import math
 import os
+import uuid
+from pathlib import Path
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
+import anywidget
 import numpy as np
+import traitlets
 
 from .language import current_language
 from .messages import text
+from .messages.render import catalogue
 from .plotting import COLORS
 from .reference import ema, ema_bias_corrected
 
-MAX_EXPONENT = 3.0  # u = 3 is β = 0.999
-_latest = None      # the explorer shown last, so that re-running its cell closes the old figure
+MAX_EXPONENT = 3.0   # u = 3 is β = 0.999
+SPIKE_LIMIT = 30.0   # the spike slider runs from −30 to +30 (in the series' unit)
+INSET_DAYS = 56      # the second panel: the first 8 weeks (explorer.js draws the same)
+HERE = Path(__file__).parent
+ESM, CSS = HERE / "explorer.js", HERE / "explorer.css"
+# The catalogue's [explorer] templates the browser fills in (explorer.js has the same formatter).
+BROWSER_WORDS = ("title", "beta", "second_beta", "compare", "correction", "both", "spike", "spike_size",
+                 "spike_day", "readout", "legend_data", "legend_corrected", "legend_plain", "legend_spike",
+                 "inset_title", "spike_title", "pointer", "pointer_factor", "pointer_values", "pointer_hint", "spike_readout",
+                 "spike_readout_zero")
 
 
 def beta_from_exponent(u: float) -> float:
@@ -48,176 +64,179 @@ def describe(beta: float, language: str | None = None) -> str:
     return text("explorer.readout", language, beta=beta, n=round(1.0 / (1.0 - beta)))
 
 
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
 def live_frontend() -> bool:
     """True inside a kernel that JupyterLab (jupyter_server) started for an open notebook."""
     return bool(os.environ.get("JPY_SESSION_NAME"))
 
 
-class BetaExplorer:
-    """Sliders for β (and a second β to compare), a bias-correction toggle, a window readout,
-    and a plot of the series with its EMA that updates in place.
+def browser_words(language: str | None = None) -> dict:
+    """The [explorer] templates explorer.js needs, raw (it fills the {fields} itself)."""
+    cat = catalogue(language)
+    return {key: cat.lookup(f"explorer.{key}") for key in BROWSER_WORDS}
 
-    dates: shape (T,), thetas: shape (T,). Show it by making it the last expression of a cell.
+
+def _clip(low, high):
+    def validate(self, proposal):
+        value = proposal["value"]
+        return min(high(self) if callable(high) else high, max(low, value))
+    return validate
+
+
+class BetaExplorer(anywidget.AnyWidget):
+    """A β slider (and a second β to compare), a bias-correction toggle, v_t and v̂_t together,
+    a spike of a chosen size on a chosen day, a plot of the whole series with a second panel on
+    its first weeks, and a readout of 1 − β^t at the day under the pointer.
+
+    dates: shape (T,), datetime64 or ISO strings, one per day; thetas: shape (T,). Show it by
+    making it the last expression of a cell. The settings are traits (exponent, compare_exponent,
+    compare, corrected, both, spike, spike_size, spike_day); beta and compare_beta read them as β.
     """
 
-    def __init__(self, dates, thetas, beta: float = 0.9, compare_beta: float = 0.99,
-                 corrected: bool = True, title: str | None = None, lang: str | None = None):
-        import ipywidgets as widgets
+    _esm = ESM
+    _css = CSS
+    thetas = traitlets.List(traitlets.Float()).tag(sync=True)
+    days = traitlets.List(traitlets.Int()).tag(sync=True)        # days since 1970-01-01
+    unit = traitlets.Unicode("°C").tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
+    exponent = traitlets.Float(1.0).tag(sync=True)
+    compare_exponent = traitlets.Float(2.0).tag(sync=True)
+    compare = traitlets.Bool(True).tag(sync=True)
+    corrected = traitlets.Bool(True).tag(sync=True)
+    both = traitlets.Bool(False).tag(sync=True)
+    spike = traitlets.Bool(False).tag(sync=True)
+    spike_size = traitlets.Float(20.0).tag(sync=True)
+    spike_day = traitlets.Int(1).tag(sync=True)                 # t, from 1 to T
 
+    _valid_exponent = traitlets.validate("exponent")(_clip(0.0, MAX_EXPONENT))
+    _valid_compare_exponent = traitlets.validate("compare_exponent")(_clip(0.0, MAX_EXPONENT))
+    _valid_spike_size = traitlets.validate("spike_size")(_clip(-SPIKE_LIMIT, SPIKE_LIMIT))
+    _valid_spike_day = traitlets.validate("spike_day")(_clip(1, lambda self: max(1, len(self.thetas))))
+
+    def __init__(self, dates, thetas, beta: float = 0.9, compare_beta: float = 0.99, corrected: bool = True,
+                 title: str | None = None, lang: str | None = None, unit: str = "°C", spike_day: int = 400):
+        values = np.asarray(thetas, dtype=float)
+        days = np.asarray(dates).astype("datetime64[D]").astype(np.int64)
+        if values.ndim != 1 or days.shape != values.shape or values.size == 0:
+            raise ValueError(f"BetaExplorer needs dates and thetas as 1-D arrays of the same length, "
+                             f"not of shapes {days.shape} and {values.shape}")
         self.language = current_language(lang)   # its words: lang, else checker.set_language's
-        say = self._text
-
-        self.dates, self.thetas = np.asarray(dates), np.asarray(thetas, dtype=float)
-        slider = dict(min=0.0, max=MAX_EXPONENT, step=0.01, readout=False, continuous_update=True,
-                      layout=widgets.Layout(width="320px"))
-        self.beta_slider = widgets.FloatSlider(value=exponent_from_beta(beta), description=say("beta"), **slider)
-        self.compare_slider = widgets.FloatSlider(value=exponent_from_beta(compare_beta),
-                                                  description=say("second_beta"), **slider)
-        self.corrected = widgets.Checkbox(value=corrected, description=say("correction"), indent=False)
-        self.compare = widgets.Checkbox(value=True, description=say("compare"), indent=False)
-        self.readout = widgets.HTML()
-        self.compare_readout = widgets.HTML()
-
-        global _latest
-        if _latest is not None:  # re-running the cell: let the old figure go
-            plt.close(_latest.fig)
-        _latest = self
-        with plt.ioff():
-            self.fig, self.ax = plt.subplots(figsize=(8, 3.6))
-        # Fixed margins: a layout engine would re-measure every text on every redraw.
-        self.fig.subplots_adjust(left=0.07, right=0.98, top=0.91, bottom=0.2)
-        self.ax.plot(self.dates, self.thetas, ".", ms=2, color=COLORS["grey"], alpha=0.5, label=say("data"))
-        # "animated" artists are left out of full redraws and drawn by _blit on the cached background
-        (self.line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["blue"], lw=1.8, animated=True,
-                                    label=say("ema"))
-        (self.compare_line,) = self.ax.plot(self.dates, self.thetas, color=COLORS["orange"], lw=1.8,
-                                            animated=True, label=say("second_ema"))
-        self.title = say("title") if title is None else title
-        self.ax.set_title(title)
-        self.ax.set_ylabel("°C")
-        self.ax.xaxis.set_major_locator(mdates.YearLocator())
-        self.ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        self.legend = None
-        self.background = None
-
-        # With the inline backend the figure is not a widget: redraw it as a picture instead
-        # (the slow way ipywidgets.interact works), so the explorer still responds.
-        self.live_canvas = isinstance(self.fig.canvas, widgets.DOMWidget)
-        self.picture = None if self.live_canvas else widgets.Output()
-        if self.live_canvas:
-            self.fig.canvas.header_visible = False   # ipympl's "Figure 1" title bar says nothing here
-            self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
-        for control in (self.beta_slider, self.compare_slider, self.corrected, self.compare):
-            control.observe(self.update, names="value")
-        self.update()
+        words = browser_words(self.language)
+        if title is not None:
+            words["title"] = title
+        super().__init__(thetas=values.tolist(), days=days.tolist(), unit=unit, labels=words,
+                         exponent=exponent_from_beta(beta), compare_exponent=exponent_from_beta(compare_beta),
+                         corrected=corrected)
+        self.spike_day = spike_day
 
     @property
     def beta(self) -> float:
-        return beta_from_exponent(self.beta_slider.value)
+        return beta_from_exponent(self.exponent)
 
     @property
     def compare_beta(self) -> float:
-        return beta_from_exponent(self.compare_slider.value)
+        return beta_from_exponent(self.compare_exponent)
 
-    def update(self, change=None) -> None:
-        """Recompute the EMA(s) and swap them into the existing lines."""
-        corrected = self.corrected.value
-        self.line.set_ydata(smoothed(self.thetas, self.beta, corrected))
-        self.readout.value = describe(self.beta, self.language)
-        showing = self.compare.value
-        self.compare_line.set_visible(showing)
-        self.compare_slider.disabled = not showing
-        if showing:
-            self.compare_line.set_ydata(smoothed(self.thetas, self.compare_beta, corrected))
-            self.compare_readout.value = describe(self.compare_beta, self.language)
-        else:
-            self.compare_readout.value = ""
-        legend_changed = self._update_legend()
-        if self.live_canvas and legend_changed and self.background is not None:
-            self.fig.canvas.draw_idle()  # the cached picture has the old legend: redraw it all
-        elif self.live_canvas:
-            self._blit()
-        elif _in_kernel():
-            from IPython.display import Image, clear_output, display
-            with self.picture:
-                clear_output(wait=True)
-                display(Image(self.static_png()))
+    @property
+    def title(self) -> str:
+        return self.labels["title"]
 
-    def _animated(self):
-        return [a for a in (self.line, self.compare_line) if a.get_visible()]
+    def series(self) -> np.ndarray:
+        """θ_t as drawn: the data, plus the spike on day spike_day when it is on."""
+        data = np.array(self.thetas)
+        if self.spike:
+            data[self.spike_day - 1] += self.spike_size
+        return data
 
-    def _on_full_draw(self, event) -> None:
-        """After a full redraw (first display, resize): cache it, then draw the EMA lines on top."""
-        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        for artist in self._animated():
-            self.fig.draw_artist(artist)
-
-    def _blit(self) -> None:
-        canvas = self.fig.canvas
-        if self.background is None:  # not drawn yet: the browser's first draw request will do it
-            canvas.draw_idle()
-            return
-        canvas.restore_region(self.background)
-        for artist in self._animated():
-            self.fig.draw_artist(artist)
-        canvas.blit(self.fig.bbox)
-
-    def _update_legend(self) -> bool:
-        """Rebuild the legend when the set of lines changes; True if it did (a full redraw is due)."""
-        handles = [h for h in self.ax.get_lines() if h.get_visible()]
-        if self.legend is not None and len(self.legend.get_texts()) == len(handles):
-            return False
-        self.legend = self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08),
-                                     ncols=3, fontsize=9)
-        return True
-
-    def widget(self):
-        """The controls and, with the widget backend, the live figure, as one ipywidgets box."""
-        import ipywidgets as widgets
-
-        controls = widgets.VBox([
-            widgets.HBox([self.beta_slider, self.readout]),
-            widgets.HBox([self.compare_slider, self.compare_readout]),
-            widgets.HBox([self.corrected, self.compare]),
-        ])
-        return widgets.VBox([controls, self.fig.canvas if self.live_canvas else self.picture])
+    def lines(self) -> list[tuple[float, bool, np.ndarray]]:
+        """(β, corrected, values) of every EMA line drawn, first β first."""
+        betas = [self.beta, self.compare_beta] if self.compare else [self.beta]
+        kinds = [True, False] if self.both else [self.corrected]
+        data = self.series()
+        return [(beta, kind, smoothed(data, beta, kind)) for beta in betas for kind in kinds]
 
     def state_text(self) -> str:
         """The settings in words, e.g. 'β = 0.900 (blue), 0.990 (orange), bias-corrected'."""
-        second = self._text("state_second", beta=self.compare_beta) if self.compare.value else ""
-        return self._text("state", beta=self.beta, second=second,
-                          correction=self._text("corrected" if self.corrected.value else "not_corrected"))
+        second = self._text("state_second", beta=self.compare_beta) if self.compare else ""
+        correction = "both_shown" if self.both else "corrected" if self.corrected else "not_corrected"
+        state = self._text("state", beta=self.beta, second=second, correction=self._text(correction))
+        if self.spike:
+            state += self._text("state_spike", size=self.spike_size, unit=self.unit, t=self.spike_day)
+        return state
 
     def _text(self, key: str, **fields) -> str:
         return text(f"explorer.{key}", self.language, **fields)
 
-    def static_png(self) -> bytes:
-        """The current state as a PNG: a full draw with the EMA lines, its settings in the title
-        (a picture has no sliders to read them from)."""
-        animated = self._animated()
-        for artist in animated:
-            artist.set_animated(False)
-        self.ax.set_title(f"{self.title}\n{self.state_text()}", fontsize=10)
-        try:
-            buffer = io.BytesIO()
-            self.fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-            return buffer.getvalue()
-        finally:
-            self.ax.set_title(self.title)
-            for artist in animated:
-                artist.set_animated(True)
+    def static_png(self, dpi: int = 90) -> bytes:
+        """The current state as a PNG: the whole series and its first weeks, the settings in the
+        title (a picture has no sliders to read them from)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        import matplotlib.dates as mdates
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import Image, display
+        dates = np.array(self.days, dtype="datetime64[D]")
+        data, lines = self.series(), self.lines()
+        colors = [COLORS["blue"], COLORS["orange"]]
+        fig = Figure(figsize=(8.4, 5.4))
+        FigureCanvasAgg(fig)
+        main, inset = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.45})
+        days = min(len(data), INSET_DAYS)
+        for ax, span in ((main, slice(None)), (inset, slice(0, days))):
+            x = dates[span] if ax is main else np.arange(1, days + 1)
+            ax.plot(x, data[span], ".", ms=2 if ax is main else 4, color=COLORS["grey"], alpha=0.55,
+                    label=self._text("legend_data"))
+            for beta, kind, values in lines:
+                color = colors[0] if beta == self.beta else colors[1]
+                dashed = self.both and kind != self.corrected
+                label = self._text("legend_corrected" if kind else "legend_plain", beta=beta)
+                ax.plot(x, values[span], color=color, lw=1.4 if dashed else 1.8, ls="--" if dashed else "-",
+                        label=label)
+            if self.spike and (ax is main or self.spike_day <= days):
+                at = self.spike_day - 1
+                ax.plot(x[at], data[at], "o", color=COLORS["red"], ms=5, label=self._text("legend_spike"))
+            ax.set_ylabel(self.unit)
+            ax.grid(alpha=0.3)
+        main.xaxis.set_major_locator(mdates.YearLocator())
+        main.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        main.set_title(f"{self.title}\n{self.state_text()}", fontsize=10)
+        inset.set_title(text("explorer.inset_title", self.language, n=days), fontsize=10)
+        inset.set_xticks([1, *range(7, days + 1, 7)])
+        main.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, fontsize=8, frameon=False)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        return buffer.getvalue()
 
-        display(self.widget())
-        if not live_frontend():
-            display(Image(self.static_png()))  # for a notebook run headless and saved
+    def page_fragment(self, picture: bytes | None = None) -> str:
+        """The explorer as HTML that needs no kernel: explorer.js and the settings inlined, run by
+        a plain script on a local model. picture (PNG) shows until, or unless, the script runs."""
+        source = ESM.read_text(encoding="utf-8")
+        marker = "export default {"
+        if source.count(marker) != 1:
+            raise RuntimeError("explorer.js must end with one 'export default {…}'")
+        module = source.replace(marker, "const explorer = {")
+        state = {name: getattr(self, name) for name in
+                 ("thetas", "days", "unit", "labels", "exponent", "compare_exponent", "compare", "corrected",
+                  "both", "spike", "spike_size", "spike_day")}
+        ident = f"beta-explorer-{uuid.uuid4().hex}"
+        # JSON and the script may not contain "</" inside a <script> element
+        payload = json.dumps(state, ensure_ascii=False).replace("</", "<\\/")
+        img = "" if picture is None else \
+            f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{base64.b64encode(picture).decode()}">'
+        script = (f"(function () {{\n{module}\nconst el = document.getElementById({json.dumps(ident)});\n"
+                  f"const state = JSON.parse(document.getElementById({json.dumps(ident + '-state')}).textContent);\n"
+                  "explorer.render({ model: explorer.localModel(state), el });\n})();")
+        if "</script" in script.lower():
+            raise RuntimeError("explorer.js may not contain '</script'")
+        return (f"<style>{CSS.read_text(encoding='utf-8')}</style>\n<div id=\"{ident}\" class=\"beta-explorer-host\">"
+                f"{img}</div>\n<script type=\"application/json\" id=\"{ident}-state\">{payload}</script>\n"
+                f"<script>\n{script}\n</script>")
+
+    def _repr_mimebundle_(self, **kwargs):
+        """In JupyterLab: the live widget, with the kernel-free page as its fallback (what an HTML
+        export without widget state shows). Headless: a picture and the kernel-free page."""
+        if live_frontend():
+            data, metadata = super()._repr_mimebundle_(**kwargs)
+            data["text/html"] = self.page_fragment()
+            return data, metadata
+        picture = self.static_png()
+        return {"text/plain": self.state_text(), "image/png": base64.b64encode(picture).decode(),
+                "text/html": self.page_fragment(picture)}, {}

@@ -42,12 +42,6 @@ def test_notebook_times_benchmark_prints_each_notebook_against_the_empty_baselin
 
 
 @pytest.mark.notebooks
-def test_explorer_benchmark_prints_both_medians_and_the_ratio():
-    out = run("explorer_update.py", "--steps", "3")
-    assert "explorer (ipympl" in out and "baseline (interact" in out and "× faster" in out
-
-
-@pytest.mark.notebooks
 @pytest.mark.slow
 def test_autograde_benchmark_prints_per_submission_and_start_up_cost():
     out = run("autograde_throughput.py", "--submissions", "2")

@@ -1,4 +1,5 @@
 """Every number the prose of notebooks/ema/01_moving_average states, asserted."""
+import inspect
 import math
 import re
 import sys
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from checker.data import load_seattle_temperatures
-from checker.explorer import beta_from_exponent, describe
+from checker.explorer import ESM, INSET_DAYS, SPIKE_LIMIT, BetaExplorer, beta_from_exponent, describe
 from checker.reference import ema, ema_bias_corrected
 from notebooks import NOTEBOOKS, claims, executed_source, interview_answer_cells, markdown, printed
 
@@ -373,14 +374,26 @@ def test_the_explorer_slider_mapping_and_readout():
     states("the left end is β = 0, one third of the way is 0.9, two thirds 0.99, the right end 0.999")
     states("The interesting range, 0.9 to 0.999, takes two thirds of the slider")
     states('"β = 0.990 · averages ≈ the last 100 days"')
+    states("The arrow keys move it\n  in steps of 0.01 in $u$")
     states("β = 0.9 and 0.99, corrected")
     assert [round(beta_from_exponent(u), 6) for u in (0, 1, 2, 3)] == [0, 0.9, 0.99, 0.999]
     assert describe(0.99) == "β = 0.990 · averages ≈ the last 100 days"
-    import inspect
-    from checker.explorer import BetaExplorer
+    assert 'range("bx-beta", 0, 3, 0.01,' in ESM.read_text()   # min, max, step of u
     defaults = inspect.signature(BetaExplorer).parameters
     assert defaults["beta"].default == 0.9 and defaults["compare_beta"].default == 0.99
     assert defaults["corrected"].default is True
+
+
+def test_the_explorer_panels_and_spike_control():
+    states("The lower panel zooms in on the first 8 weeks")
+    states("**The first 56 days.**")
+    states("of the chosen size (−30 to +30 °C)")
+    states("the week before it and six weeks after")
+    assert INSET_DAYS == 56 == 8 * 7 and SPIKE_LIMIT == 30
+    assert "const SPIKE_BEFORE = 7, SPIKE_AFTER = 42;" in ESM.read_text()
+    explorer = BetaExplorer(DATES, TEMP)
+    for name in ("beta", "corrected", "spike_day"):
+        assert f"`explorer.{name}`" in TEXT and hasattr(explorer, name)
 
 
 def test_what_to_try_in_the_explorer():
@@ -397,6 +410,31 @@ def test_what_to_try_in_the_explorer():
         fast, slow = ema_bias_corrected(TEMP, 0.9)[m], ema_bias_corrected(TEMP, 0.99)[m]
         assert 21 < np.argmax(slow) - np.argmax(fast) < 70
         assert np.ptp(slow) < 0.6 * np.ptp(fast)
+
+
+def test_what_to_try_both_at_once():
+    states(r"$1 - \beta^t = 1 - 0.999^7 \approx 0.007$, so $\hat v_7$ is $v_7$ divided by 0.007")
+    states("about 143 times larger")
+    assert f"{1 - 0.999 ** 7:.3f}" == "0.007" and round(1 / (1 - 0.999 ** 7)) == 143
+    ratio = ema_bias_corrected(TEMP, 0.999)[6] / ema(TEMP, 0.999)[6]
+    assert round(ratio) == 143
+
+
+def test_what_to_try_one_abnormal_day():
+    states("+20 °C on day 400 (2013-02-03)")
+    states(r"jumps by $(1 - \beta) \times 20 = 2$ °C that day")
+    states("shrinks by a\n   factor 0.9 a day, and half of it is gone after about 6.6 days")
+    states("the jump is only 0.2 °C, but half of it is still there after about 69 days")
+    explorer = BetaExplorer(DATES, TEMP)
+    assert (explorer.spike_day, explorer.spike_size) == (400, 20) and str(DATES[399]) == "2013-02-03"
+    for beta, jump, half in ((0.9, "2", "6.6"), (0.99, "0.2", "69")):
+        spiked = TEMP.copy()
+        spiked[399] += 20
+        gap = ema(spiked, beta) - ema(TEMP, beta)
+        assert f"{gap[399]:.{len(jump) - 2 if '.' in jump else 0}f}" == jump
+        halved = np.argmax(gap[399:] <= gap[399] / 2)   # whole days until half of the jump is left
+        assert f"{math.log(2) / math.log(1 / beta):.{1 if '.' in half else 0}f}" == half
+        assert abs(halved - math.log(2) / math.log(1 / beta)) < 1
 
 
 # The summary repeats the numbers above
@@ -447,14 +485,12 @@ def test_the_printed_numbers_match_the_prose():
 
 
 @pytest.mark.notebooks
-def test_the_explorer_cell_shows_a_widget_and_a_still_picture():
+def test_the_explorer_cell_shows_a_still_picture_and_the_kernel_free_explorer():
     nb = executed_source(PATH)
     cell = next(c for c in nb.cells if "BetaExplorer(dates, temp_max)" in c.source)
-    assert cell.source.startswith("%matplotlib widget")
     kinds = [k for o in cell.outputs for k in o.get("data", {})]
-    assert "application/vnd.jupyter.widget-view+json" in kinds and "image/png" in kinds
-    # the explorer is the last code cell: no static figure comes after the backend switch
-    assert cell is [c for c in nb.cells if c.cell_type == "code"][-1]
+    assert "image/png" in kinds and "text/html" in kinds
+    assert "%matplotlib widget" not in "\n".join(c.source for c in nb.cells)
 
 
 # Added with the derivation exercises, the outlier, the window comparison and the interview questions
