@@ -24,13 +24,14 @@ import uuid
 from pathlib import Path
 
 import anywidget
+import matplotlib
 import numpy as np
 import traitlets
 
 from .language import current_language
 from .messages import text
 from .messages.render import catalogue
-from .plotting import COLORS
+from .plotting import COLORS, cjk_family
 from .reference import ema, ema_bias_corrected
 
 MAX_EXPONENT = 3.0   # u = 3 is β = 0.999
@@ -73,6 +74,16 @@ def browser_words(language: str | None = None) -> dict:
     """The [explorer] templates explorer.js needs, raw (it fills the {fields} itself)."""
     cat = catalogue(language)
     return {key: cat.lookup(f"explorer.{key}") for key in BROWSER_WORDS}
+
+
+# The browser shows symbols as text; a picture sets them as math (some fonts lack the v with a hat).
+_MATH = (("v̂_t", r"$\hat{v}_t$"), ("v_t", "$v_t$"), ("θ_t", r"$\theta_t$"))
+
+
+def _as_math(words: str) -> str:
+    for plain, math_text in _MATH:
+        words = words.replace(plain, math_text)
+    return words
 
 
 def _clip(low, high):
@@ -176,18 +187,18 @@ class BetaExplorer(anywidget.AnyWidget):
         dates = np.array(self.days, dtype="datetime64[D]")
         data, lines = self.series(), self.lines()
         colors = [COLORS["blue"], COLORS["orange"]]
-        fig = Figure(figsize=(8.4, 5.4))
+        fig = Figure(figsize=(8.4, 6.0))
         FigureCanvasAgg(fig)
-        main, inset = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.45})
+        main, inset = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.75})
         days = min(len(data), INSET_DAYS)
         for ax, span in ((main, slice(None)), (inset, slice(0, days))):
             x = dates[span] if ax is main else np.arange(1, days + 1)
             ax.plot(x, data[span], ".", ms=2 if ax is main else 4, color=COLORS["grey"], alpha=0.55,
-                    label=self._text("legend_data"))
+                    label=_as_math(self._text("legend_data")))
             for beta, kind, values in lines:
                 color = colors[0] if beta == self.beta else colors[1]
                 dashed = self.both and kind != self.corrected
-                label = self._text("legend_corrected" if kind else "legend_plain", beta=beta)
+                label = _as_math(self._text("legend_corrected" if kind else "legend_plain", beta=beta))
                 ax.plot(x, values[span], color=color, lw=1.4 if dashed else 1.8, ls="--" if dashed else "-",
                         label=label)
             if self.spike and (ax is main or self.spike_day <= days):
@@ -197,12 +208,16 @@ class BetaExplorer(anywidget.AnyWidget):
             ax.grid(alpha=0.3)
         main.xaxis.set_major_locator(mdates.YearLocator())
         main.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        main.set_title(f"{self.title}\n{self.state_text()}", fontsize=10)
+        main.set_title(f"{self.title}\n{_as_math(self.state_text())}", fontsize=10)
         inset.set_title(text("explorer.inset_title", self.language, n=days), fontsize=10)
         inset.set_xticks([1, *range(7, days + 1, 7)])
+        inset.set_xlabel("t")
         main.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, fontsize=8, frameon=False)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        family = cjk_family() if self.language == "zh" else None   # Chinese labels need its glyphs
+        fonts = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
+        with matplotlib.rc_context(fonts):
+            fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         return buffer.getvalue()
 
     def page_fragment(self, picture: bytes | None = None) -> str:

@@ -107,6 +107,11 @@ def test_the_explorer_speaks_the_language_it_is_given():
     assert BetaExplorer(DATES, TEMPS, title="Mine").title == "Mine"
 
 
+def test_the_chinese_picture_has_every_glyph_without_the_course_style(recwarn):
+    assert BetaExplorer(DATES, TEMPS, lang="zh").static_png().startswith(b"\x89PNG")
+    assert not [str(w.message) for w in recwarn if "missing from font" in str(w.message)]
+
+
 def test_dates_and_values_of_different_lengths_are_refused():
     with pytest.raises(ValueError, match="same length"):
         BetaExplorer(DATES[:10], TEMPS)
