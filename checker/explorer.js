@@ -216,8 +216,15 @@ function render({ model, el }) {
   const panels = { main: { top: 22, height: 230 }, inset: { top: 292, height: 150 } };
   const heightCss = 468;
 
+  // The width is measured when the element is resized, never during a draw: reading it there
+  // would force the browser to lay the page out again on every input event.
+  let available = 860;
+  function measure() {
+    available = el.clientWidth || available;
+  }
+
   function layout() {
-    const width = Math.max(420, Math.min(900, (el.clientWidth || 860) - 4));
+    const width = Math.max(420, Math.min(900, available - 4));
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(width * ratio)) {
       canvas.width = Math.round(width * ratio);
@@ -256,7 +263,7 @@ function render({ model, el }) {
     const half = s.spike ? (plotWidth - margin.left) / 2 : plotWidth;
     const views = [
       { ...panels.main, main: true, left: margin.left, width: plotWidth, first: 0, last: T - 1, title: words.title,
-        ticks: yearTicks() },
+        ticks: yearTicks },
       { ...panels.inset, left: margin.left, width: half, first: 0, last: insetDays - 1,
         title: say(words.inset_title, { n: insetDays }), ticks: dayTicks(0, insetDays - 1) },
     ];
@@ -275,11 +282,8 @@ function render({ model, el }) {
       ctx.beginPath();
       ctx.rect(view.left, view.top, plotWidth, view.height);
       ctx.clip();
-      const dot = view.last - view.first > 200 ? 1.6 : 3;
-      ctx.fillStyle = COLORS.data;
-      ctx.globalAlpha = 0.55;
-      for (let i = view.first; i <= view.last; i++) ctx.fillRect(x(i) - dot / 2, y(data[i]) - dot / 2, dot, dot);
-      ctx.globalAlpha = 1;
+      if (view.main) ctx.drawImage(dots(view, data, x, y, width, ratio), 0, 0, width, heightCss);
+      else drawDots(ctx, view, data, x, y);
       if (s.spike && s.day - 1 >= view.first && s.day - 1 <= view.last) {
         ctx.fillStyle = COLORS.spike;
         ctx.beginPath();
@@ -329,13 +333,35 @@ function render({ model, el }) {
     pointer.textContent = describePointer(s, lines);
   }
 
-  function yearTicks() {
-    const ticks = [];
-    for (let i = 0; i < T; i++) {
-      const date = isoDate(days[i]);
-      if (date.endsWith("-01-01")) ticks.push([i, date.slice(0, 4)]);
+  function drawDots(ctx, view, data, x, y) {
+    const dot = view.main ? 1.6 : 3;
+    ctx.fillStyle = COLORS.data;
+    ctx.globalAlpha = 0.55;
+    for (let i = view.first; i <= view.last; i++) ctx.fillRect(x(i) - dot / 2, y(data[i]) - dot / 2, dot, dot);
+    ctx.globalAlpha = 1;
+  }
+
+  // The main panel's 1,461 dots change only with the spike or the size: drawn once into a
+  // picture of their own, then copied, so an input event redraws only the lines.
+  let dotsCache = { key: null, canvas: null };
+  function dots(view, data, x, y, width, ratio) {
+    const key = [width, ratio, yRange[0], yRange[1], settings().spike, settings().size, settings().day].join();
+    if (dotsCache.key !== key) {
+      const picture = document.createElement("canvas");
+      picture.width = canvas.width;
+      picture.height = canvas.height;
+      const context = picture.getContext("2d");
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      drawDots(context, view, data, x, y);
+      dotsCache = { key, canvas: picture };
     }
-    return ticks;
+    return dotsCache.canvas;
+  }
+
+  const yearTicks = [];   // [index, "2013"] at each 1 January
+  for (let i = 0; i < T; i++) {
+    const date = isoDate(days[i]);
+    if (date.endsWith("-01-01")) yearTicks.push([i, date.slice(0, 4)]);
   }
 
   function dayTicks(first, last) {
@@ -414,8 +440,7 @@ function render({ model, el }) {
   // matters: ipywidgets drops the kernel's echo of an older value only while a newer one is on its way.
   function control(input, name, read) {
     input.addEventListener("input", () => {
-      model.set(name, read(input));
-      draw();
+      model.set(name, read(input));   // its change listener redraws
       model.save_changes();
     });
   }
@@ -437,8 +462,9 @@ function render({ model, el }) {
   const names = ["exponent", "compare_exponent", "compare", "corrected", "both", "spike", "spike_size", "spike_day"];
   const redraw = () => draw();
   names.forEach((name) => model.on("change:" + name, redraw));
-  const resize = typeof ResizeObserver === "function" ? new ResizeObserver(() => draw()) : null;
+  const resize = typeof ResizeObserver === "function" ? new ResizeObserver(() => { measure(); draw(); }) : null;
   if (resize) resize.observe(el);
+  measure();
   draw();
   return () => {
     if (resize) resize.disconnect();

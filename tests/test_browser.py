@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from browser import CHROMIUM, FLAGS, Lab, goto_notebook, run_all_and_wait
+from checker.explorer import beta_from_exponent, describe
 from checker.workflow import make_workspace
 from notebooks import ENGLISH_NOTEBOOKS, ROOT
 
@@ -28,8 +29,10 @@ def lab(tmp_path_factory):
     make_workspace(root / "learner", language="zh")
     shutil.copytree(ROOT / "notebooks", root / "instructor", ignore=shutil.ignore_patterns("*.md"))
     shutil.copy(ROOT / "nbgrader_config.py", root)
+    write_explorer_notebook(root / EXPLORER_ONLY)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = Lab(root, tmp_path_factory.mktemp("settings"), ARTIFACTS.parent / "jupyterlab.log")
+    server.root = root
     yield server
     server.stop()
 
@@ -113,6 +116,9 @@ def test_instructor_version_runs_in_the_browser_without_errors(browser, lab, pat
     try:
         screenshot(page, "instructor__" + path.replace("/", "__"))
         assert errors_in(state) == []
+        if path == EXPLORER:   # the β explorer drawn in the browser, not an ipympl figure
+            page.wait_for_function(f"() => ({PLOT})() !== null", timeout=30_000)
+            assert page.locator(f"{PANEL} .jupyter-matplotlib-figure").count() == 0
         check_math_and_self_checks(page, state, learner=False)
     finally:
         page.close()
@@ -133,44 +139,214 @@ def test_learner_version_fails_only_as_intended_in_the_browser(browser, lab, pat
         page.close()
 
 
-CANVAS_PIXELS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget.node;
-  const canvas = panel.querySelector('.jupyter-matplotlib-figure canvas');
+# ------------------------------------------------------------------ the β explorer
+EXPLORER_ONLY = "explorer.ipynb"   # the explorer cell of the EMA notebook, alone: quick to run
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+PLOT = """() => {
+  const canvas = document.querySelector('%s .beta-explorer canvas.bx-plot');
   return canvas ? canvas.toDataURL() : null;
+}""" % PANEL
+KERNEL_SAYS = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code});
+  let out = '';
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') out += msg.content.text; };
+  await future.done;
+  return out.trim();
 }"""
 
 
+def write_explorer_notebook(path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import checker.data\nfrom checker.explorer import BetaExplorer\n\n"
+        "dates, temp_max = checker.data.load_seattle_temperatures()\nexplorer = BetaExplorer(dates, temp_max)\nexplorer")]
+    nbformat.write(nb, path)
+
+
 def explorer_page(browser, lab):
-    page, state = run_notebook(browser, lab, f"instructor/{EXPLORER}")
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jupyter-matplotlib-figure canvas").first \
-        .scroll_into_view_if_needed()
-    page.wait_for_function(f"() => ({CANVAS_PIXELS})() !== null", timeout=30_000)
-    time.sleep(0.5)  # the first frame arrives after the canvas element exists
+    page, state = run_notebook(browser, lab, EXPLORER_ONLY)
+    assert errors_in(state) == []
+    page.locator(f"{PANEL} .beta-explorer canvas.bx-plot").scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({PLOT})() !== null", timeout=30_000)
+    time.sleep(0.5)   # JupyterLab settles its focus after a run
     return page
 
 
-def step_and_time(page, key: str, target) -> float:
-    """Press key on the target control; seconds until the plot's pixels change."""
-    before = page.evaluate(CANVAS_PIXELS)
-    started = time.perf_counter()
-    if key == "click":
-        target.click()
-    else:
-        target.press(key)
-    page.wait_for_function(f"(before) => ({CANVAS_PIXELS})() !== before", arg=before, timeout=5_000, polling=10)
-    return time.perf_counter() - started
+def explorer(page, selector: str):
+    return page.locator(f"{PANEL} .beta-explorer {selector}").first
 
 
-def test_the_beta_slider_and_the_bias_toggle_update_the_plot_within_a_second(browser, lab):
+def changes_the_plot(page, act) -> bool:
+    before = page.evaluate(PLOT)
+    act()
+    return page.evaluate(PLOT) != before
+
+
+def kernel_says(page, code: str, expected: str, seconds: float = 5.0) -> str:
+    """What print(...) in the kernel shows, asked again until it is expected (the settings reach
+    the kernel shortly after the redraw) or seconds pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        out = page.evaluate(KERNEL_SAYS, code)
+        if out == expected or time.monotonic() > deadline:
+            return out
+        time.sleep(0.2)
+
+
+def test_the_beta_slider_moves_with_the_keyboard_and_redraws_without_the_kernel(browser, lab):
     page = explorer_page(browser, lab)
     try:
-        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-        handle = panel.locator(".noUi-handle").first
-        handle.focus()
-        assert step_and_time(page, "ArrowRight", handle) < 1.0
-        toggle = panel.get_by_label("bias correction")
-        assert step_and_time(page, "click", toggle) < 1.0
-        screenshot(page, "explorer_after_steps")
+        slider = explorer(page, "input.bx-beta")
+        slider.focus()
+        for _ in range(10):
+            assert changes_the_plot(page, lambda: slider.press("ArrowRight"))   # drawn before press() returns
+        assert explorer(page, ".bx-beta-readout").inner_text() == describe(beta_from_exponent(1.1))
+        assert kernel_says(page, "print(f'{explorer.exponent:.2f}')", "1.10") == "1.10"
+        screenshot(page, "explorer_after_keys")
+    finally:
+        page.close()
+
+
+def test_the_beta_slider_moves_with_the_mouse(browser, lab):
+    page = explorer_page(browser, lab)
+    try:
+        box = explorer(page, "input.bx-beta").bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] / 3, y)   # the thumb, at u = 1
+        before = page.evaluate(PLOT)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] + 40, y, steps=8)
+        page.mouse.up()
+        assert page.evaluate(PLOT) != before
+        assert explorer(page, ".bx-beta-readout").inner_text() == "β = 0.999 · averages ≈ the last 1,000 days"
+        assert kernel_says(page, "print(explorer.beta)", "0.999") == "0.999"
+    finally:
+        page.close()
+
+
+def test_the_correction_toggle_and_both_curves_change_the_plot_and_the_legend(browser, lab):
+    page = explorer_page(browser, lab)
+    try:
+        legend = explorer(page, ".bx-legend")
+        assert "v̂_t, β = 0.900 (bias-corrected)" in legend.inner_text()
+        assert changes_the_plot(page, lambda: explorer(page, "input.bx-corrected").click())
+        assert "v_t, β = 0.900 (not corrected)" in legend.inner_text() and "v̂_t" not in legend.inner_text()
+        assert changes_the_plot(page, lambda: explorer(page, "input.bx-both").click())
+        entries = legend.locator(".bx-entry").all_inner_texts()
+        assert entries == ["θ_t (data)", "v̂_t, β = 0.900 (bias-corrected)", "v_t, β = 0.900 (not corrected)",
+                           "v̂_t, β = 0.990 (bias-corrected)", "v_t, β = 0.990 (not corrected)"]
+        assert kernel_says(page, "print(explorer.corrected, explorer.both)", "False True") == "False True"
+    finally:
+        page.close()
+
+
+def test_the_spike_control_moves_the_ema_by_one_minus_beta_times_the_spike(browser, lab):
+    page = explorer_page(browser, lab)
+    try:
+        assert changes_the_plot(page, lambda: explorer(page, "input.bx-spike").click())
+        readout = explorer(page, ".bx-spike-readout")
+        assert readout.inner_text().startswith(
+            "A spike of +20 °C on 2013-02-03 (t = 400) moves v_t by (1 − β) × +20 = +2.00 °C that day")
+        size = explorer(page, "input.bx-spike-size")
+        size.focus()
+        assert changes_the_plot(page, lambda: size.press("ArrowRight"))
+        assert "(1 − β) × +21 = +2.10 °C" in readout.inner_text()
+        day = explorer(page, "input.bx-spike-day")
+        day.focus()
+        assert changes_the_plot(page, lambda: day.press("ArrowLeft"))
+        assert "on 2013-02-02 (t = 399)" in readout.inner_text()
+        assert "the spike" in explorer(page, ".bx-legend").inner_text()
+        assert kernel_says(page, "print(explorer.spike, explorer.spike_size, explorer.spike_day)",
+                           "True 21.0 399") == "True 21.0 399"
+        screenshot(page, "explorer_spike")
+    finally:
+        page.close()
+
+
+def test_the_lower_panel_shows_the_first_56_days_and_the_pointer_reads_one_minus_beta_to_the_t(browser, lab):
+    page = explorer_page(browser, lab)
+    try:
+        canvas = explorer(page, "canvas.bx-plot").bounding_box()
+        pointer = explorer(page, ".bx-pointer")
+        y = canvas["y"] + 292 + 75                          # the middle of the lower panel
+        page.mouse.move(canvas["x"] + 46 + 1, y)            # its left edge
+        assert pointer.inner_text().startswith("2012-01-01 (t = 1): 1 − β^t = 0.100 for β = 0.900 · 0.010 for β = 0.990.")
+        page.mouse.move(canvas["x"] + canvas["width"] - 12 - 1, y)   # its right edge
+        assert pointer.inner_text().startswith("2012-02-25 (t = 56): 1 − β^t = 0.997 for β = 0.900")
+        page.mouse.move(canvas["x"] + canvas["width"] - 12, canvas["y"] + 22 + 115)   # the main panel's end
+        assert pointer.inner_text().startswith("2015-12-31 (t = 1,461)")
+    finally:
+        page.close()
+
+
+ANY_PLOT = PLOT.replace(PANEL + " ", "")
+
+
+def exported_page(browser, nb, folder: Path, name: str):
+    """nb exported to HTML by nbconvert, opened from a file with every network request refused
+    (no kernel, no server, no CDN); returns (page, refused URLs)."""
+    from nbconvert import HTMLExporter
+
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    path = folder / f"{name}.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page()
+    refused = []
+
+    def only_files(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+    page.route("**/*", only_files)
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_function(f"() => ({ANY_PLOT})() !== null", timeout=30_000)
+    return page, refused
+
+
+def responds_without_a_kernel(page) -> None:
+    slider = page.locator(".beta-explorer input.bx-beta").first
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    before = page.evaluate(ANY_PLOT)
+    slider.press("ArrowRight")
+    assert page.evaluate(ANY_PLOT) != before
+    assert page.locator(".beta-explorer .bx-beta-readout").first.inner_text() == describe(beta_from_exponent(1.01))
+    page.locator(".beta-explorer input.bx-spike").first.click()
+    assert "(1 − β) × +20" in page.locator(".beta-explorer .bx-spike-readout").first.inner_text()
+
+
+def test_a_notebook_saved_from_jupyterlab_has_a_live_explorer_in_its_exported_page(browser, lab, tmp_path):
+    import nbformat
+
+    page = explorer_page(browser, lab)
+    try:
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+    finally:
+        page.close()
+    saved = nbformat.read(lab.root / EXPLORER_ONLY, as_version=4)
+    assert {"application/vnd.jupyter.widget-view+json", "text/html"} <= set(saved.cells[0].outputs[0].data)
+    exported, refused = exported_page(browser, saved, tmp_path, "saved_from_jupyterlab")
+    try:
+        responds_without_a_kernel(exported)
+        screenshot(exported, "explorer_exported_page")
+    finally:
+        exported.close()
+
+
+def test_the_ema_notebook_run_headless_has_a_live_explorer_in_its_exported_page(browser, tmp_path):
+    from notebooks import NOTEBOOKS, executed_source
+
+    nb = executed_source(NOTEBOOKS / EXPLORER)   # run by nbclient, as nbgrader runs it
+    page, refused = exported_page(browser, nb, tmp_path, "run_headless")
+    try:
+        responds_without_a_kernel(page)
     finally:
         page.close()
 
@@ -197,11 +373,12 @@ def test_formgrader_and_the_validate_button_work(browser, lab):
         page.close()
 
 
-def test_the_browser_slider_benchmark_prints_both_medians():
+def test_the_browser_slider_benchmark_prints_both_explorers():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "browser_slider.py"), "--steps", "3"],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "explorer (ipympl, blitted in place)" in out.stdout and "baseline (interact + inline PNG)" in out.stdout
+    assert "new explorer (anywidget, drawn in the browser)" in out.stdout
+    assert "old explorer (ipympl, drawn in the kernel)" in out.stdout and "× faster" in out.stdout
 
 
 
