@@ -8,8 +8,6 @@ matplotlib and ipympl sends the changed pixels to the browser. It needs ipympl's
 from __future__ import annotations
 
 import io
-import math
-import os
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -18,29 +16,10 @@ import numpy as np
 from checker.language import current_language
 from checker.messages import text
 from checker.plotting import COLORS
-from checker.reference import ema, ema_bias_corrected
+from checker.explorer import beta_from_exponent, describe, exponent_from_beta, live_frontend, smoothed
 
 MAX_EXPONENT = 3.0  # u = 3 is β = 0.999
 _latest = None      # the explorer shown last, so that re-running its cell closes the old figure
-
-
-def beta_from_exponent(u: float) -> float:
-    """β = 1 − 10^(−u): u = 0 → 0, u = 1 → 0.9, u = 2 → 0.99, u = 3 → 0.999."""
-    return 1.0 - 10.0 ** (-u)
-
-
-def exponent_from_beta(beta: float) -> float:
-    return -math.log10(1.0 - beta)
-
-
-def smoothed(thetas, beta: float, corrected: bool) -> np.ndarray:
-    """The EMA the explorer draws: v̂_t when corrected, else v_t."""
-    return ema_bias_corrected(thetas, beta) if corrected else ema(thetas, beta)
-
-
-def describe(beta: float, language: str | None = None) -> str:
-    """The readout of one β: how many days it roughly averages, 1/(1 − β)."""
-    return text("explorer.readout", language, beta=beta, n=round(1.0 / (1.0 - beta)))
 
 
 def _in_kernel() -> bool:
@@ -49,11 +28,6 @@ def _in_kernel() -> bool:
     except ImportError:
         return False
     return getattr(get_ipython(), "kernel", None) is not None
-
-
-def live_frontend() -> bool:
-    """True inside a kernel that JupyterLab (jupyter_server) started for an open notebook."""
-    return bool(os.environ.get("JPY_SESSION_NAME"))
 
 
 class BetaExplorer:
