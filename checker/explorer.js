@@ -203,8 +203,9 @@ function render({ model, el }) {
     const betas = s.compare ? [s.beta, s.second] : [s.beta];
     const factors = betas.map((b) => say(words.pointer_factor, { factor: biasFactor(t, b), beta: b })).join(" · ");
     const plain = ema(thetasOf(s), s.beta)[hover];
-    return say(words.pointer, { date: isoDate(days[hover]), t, factors }) + " " +
-      say(words.pointer_values, { v: plain, vhat: plain / biasFactor(t, s.beta), beta: s.beta, unit });
+    const first = say(words.pointer, { date: isoDate(days[hover]), t, factors });
+    const space = /[。！？]$/.test(first) ? "" : " ";   // no space after a Chinese full stop
+    return first + space + say(words.pointer_values, { v: plain, vhat: plain / biasFactor(t, s.beta), beta: s.beta, unit });
   }
 
   function thetasOf(s) {

@@ -189,20 +189,25 @@ def test_a_headless_kernel_shows_the_picture_and_never_raises():
 # ---------------------------------------------------------------- explorer.js, run in headless Chromium
 
 @pytest.fixture(scope="module")
-def js():
-    """A function running an expression on explorer.js's default export (`x`) in Chromium."""
+def page():
+    """A blank page in headless Chromium."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        page = browser.new_page()
-        page.set_content("<!doctype html><meta charset=utf-8><body></body>")
-        page.evaluate("async (source) => { const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));"
-                      " window.x = (await import(url)).default; }", ESM.read_text())
-        yield lambda expression, arg=None: page.evaluate(f"(arg) => {{ const x = window.x; return {expression}; }}", arg)
+        yield browser.new_page(viewport={"width": 1000, "height": 900})
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def js(page):
+    """A function running an expression on explorer.js's default export (`x`) in Chromium."""
+    page.set_content("<!doctype html><meta charset=utf-8><body></body>")
+    page.evaluate("async (source) => { const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));"
+                  " window.x = (await import(url)).default; }", ESM.read_text())
+    return lambda expression, arg=None: page.evaluate(f"(arg) => {{ const x = window.x; return {expression}; }}", arg)
 
 
 @pytest.mark.parametrize("u", [0.0, 0.3, 1.0, 1.7, 2.0, 2.37, 3.0])
@@ -233,3 +238,15 @@ def test_the_javascript_fills_the_catalogue_templates_as_python_does(js, languag
 def test_the_javascript_bias_factor_is_one_minus_beta_to_the_t(js):
     for beta, t in ((0.999, 7), (0.9, 1), (0.99, 365), (0.0, 3)):
         assert js("x.biasFactor(arg.t, arg.b)", {"t": t, "b": beta}) == pytest.approx(1 - beta ** t, rel=1e-13)
+
+
+def test_the_chinese_pointer_readout_reads_as_chinese(page):
+    page = page.context.browser.new_page(viewport={"width": 1000, "height": 900})   # js keeps its own page
+    fragment = BetaExplorer(DATES, TEMPS, lang="zh").page_fragment()
+    page.set_content(f"<!doctype html><meta charset=utf-8><body>{fragment}</body>")
+    box = page.locator("canvas.bx-plot").bounding_box()
+    page.mouse.move(box["x"] + 46 + 8 / 56 * (box["width"] - 58), box["y"] + 292 + 75)   # day 9, lower panel
+    readout = page.locator(".bx-pointer").inner_text()
+    assert readout.startswith("2012-01-09（t = 9）：1 − β^t = 0.613（β = 0.900）")
+    assert "。这一天 β = 0.900 时" in readout and "。 " not in readout
+    page.close()
