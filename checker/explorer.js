@@ -147,6 +147,7 @@ function render({ model, el }) {
   el.replaceChildren(root);
 
   let hover = null;                    // the day index under the pointer, or null
+  let lastViews = null;                // the panels as last drawn, to find the day under the pointer
 
   function settings() {
     return {
@@ -197,19 +198,15 @@ function render({ model, el }) {
     return say(s.beta > 0 ? words.spike_readout : words.spike_readout_zero, fields);
   }
 
-  function describePointer(s, lines) {
+  function describePointer(s, data) {
     if (hover === null) return words.pointer_hint;
     const t = hover + 1;
     const betas = s.compare ? [s.beta, s.second] : [s.beta];
     const factors = betas.map((b) => say(words.pointer_factor, { factor: biasFactor(t, b), beta: b })).join(" · ");
-    const plain = ema(thetasOf(s), s.beta)[hover];
+    const plain = ema(data, s.beta)[hover];
     const first = say(words.pointer, { date: isoDate(days[hover]), t, factors });
     const space = /[。！？]$/.test(first) ? "" : " ";   // no space after a Chinese full stop
     return first + space + say(words.pointer_values, { v: plain, vhat: plain / biasFactor(t, s.beta), beta: s.beta, unit });
-  }
-
-  function thetasOf(s) {
-    return series({ ...s, compare: false }).data;
   }
 
   // drawing
@@ -331,7 +328,7 @@ function render({ model, el }) {
     lastViews = views;
     drawLegend(s, lines);
     spikeReadout.textContent = describeSpike(s);
-    pointer.textContent = describePointer(s, lines);
+    pointer.textContent = describePointer(s, data);
   }
 
   function drawDots(ctx, view, data, x, y) {
@@ -423,7 +420,6 @@ function render({ model, el }) {
     ])));
   }
 
-  let lastViews = null;
   function dayAt(event) {
     if (!lastViews) return null;
     const box = canvas.getBoundingClientRect();
