@@ -204,9 +204,8 @@ function render({ model, el }) {
     const betas = s.compare ? [s.beta, s.second] : [s.beta];
     const factors = betas.map((b) => say(words.pointer_factor, { factor: biasFactor(t, b), beta: b })).join(" · ");
     const plain = ema(data, s.beta)[hover];
-    const first = say(words.pointer, { date: isoDate(days[hover]), t, factors });
-    const space = /[。！？]$/.test(first) ? "" : " ";   // no space after a Chinese full stop
-    return first + space + say(words.pointer_values, { v: plain, vhat: plain / biasFactor(t, s.beta), beta: s.beta, unit });
+    const values = say(words.pointer_values, { v: plain, vhat: plain / biasFactor(t, s.beta), beta: s.beta, unit });
+    return say(words.pointer, { date: isoDate(days[hover]), t, factors, values });
   }
 
   // drawing
@@ -280,7 +279,7 @@ function render({ model, el }) {
       ctx.beginPath();
       ctx.rect(view.left, view.top, plotWidth, view.height);
       ctx.clip();
-      if (view.main) ctx.drawImage(dots(view, data, x, y, width, ratio), 0, 0, width, heightCss);
+      if (view.main) ctx.drawImage(dots(s, view, data, x, y, width, ratio), 0, 0, width, heightCss);
       else drawDots(ctx, view, data, x, y);
       if (s.spike && s.day - 1 >= view.first && s.day - 1 <= view.last) {
         ctx.fillStyle = COLORS.spike;
@@ -295,24 +294,14 @@ function render({ model, el }) {
         ctx.globalAlpha = 0.45;
         ctx.lineWidth = 1.2;
         ctx.setLineDash([1.5, 2.5]);
-        ctx.beginPath();
-        for (let i = view.first; i <= view.last; i++) {
-          if (i === view.first) ctx.moveTo(x(i), y(without[i]));
-          else ctx.lineTo(x(i), y(without[i]));
-        }
-        ctx.stroke();
+        stroke(ctx, without, view, x, y);
         ctx.globalAlpha = 1;
       }
       for (const line of lines) {
         ctx.strokeStyle = line.color;
         ctx.lineWidth = line.dashed ? 1.4 : 1.9;
         ctx.setLineDash(line.dashed ? [5, 4] : []);
-        ctx.beginPath();
-        for (let i = view.first; i <= view.last; i++) {
-          if (i === view.first) ctx.moveTo(x(i), y(line.values[i]));
-          else ctx.lineTo(x(i), y(line.values[i]));
-        }
-        ctx.stroke();
+        stroke(ctx, line.values, view, x, y);
       }
       ctx.setLineDash([]);
       if (hover !== null && hover >= view.first && hover <= view.last) {
@@ -331,6 +320,13 @@ function render({ model, el }) {
     pointer.textContent = describePointer(s, data);
   }
 
+  function stroke(ctx, values, view, x, y) {
+    ctx.beginPath();
+    ctx.moveTo(x(view.first), y(values[view.first]));
+    for (let i = view.first + 1; i <= view.last; i++) ctx.lineTo(x(i), y(values[i]));
+    ctx.stroke();
+  }
+
   function drawDots(ctx, view, data, x, y) {
     const dot = view.main ? 1.6 : 3;
     ctx.fillStyle = COLORS.data;
@@ -342,8 +338,8 @@ function render({ model, el }) {
   // The main panel's 1,461 dots change only with the spike or the size: drawn once into a
   // picture of their own, then copied, so an input event redraws only the lines.
   let dotsCache = { key: null, canvas: null };
-  function dots(view, data, x, y, width, ratio) {
-    const key = [width, ratio, yRange[0], yRange[1], settings().spike, settings().size, settings().day].join();
+  function dots(s, view, data, x, y, width, ratio) {
+    const key = [width, ratio, yRange[0], yRange[1], s.spike, s.size, s.day].join();
     if (dotsCache.key !== key) {
       const picture = document.createElement("canvas");
       picture.width = canvas.width;

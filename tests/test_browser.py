@@ -167,6 +167,14 @@ def write_explorer_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+@pytest.fixture
+def page(browser, lab):
+    """The explorer notebook run in JupyterLab, its explorer drawn; closed after the test."""
+    page = explorer_page(browser, lab)
+    yield page
+    page.close()
+
+
 def explorer_page(browser, lab):
     page, state = run_notebook(browser, lab, EXPLORER_ONLY)
     assert errors_in(state) == []
@@ -197,90 +205,70 @@ def kernel_says(page, code: str, expected: str, seconds: float = 5.0) -> str:
         time.sleep(0.2)
 
 
-def test_the_beta_slider_moves_with_the_keyboard_and_redraws_without_the_kernel(browser, lab):
-    page = explorer_page(browser, lab)
-    try:
-        slider = explorer(page, "input.bx-beta")
-        slider.focus()
-        for _ in range(10):
-            assert changes_the_plot(page, lambda: slider.press("ArrowRight"))   # drawn before press() returns
-        assert explorer(page, ".bx-beta-readout").inner_text() == describe(beta_from_exponent(1.1))
-        assert kernel_says(page, "print(f'{explorer.exponent:.2f}')", "1.10") == "1.10"
-        screenshot(page, "explorer_after_keys")
-    finally:
-        page.close()
+def test_the_beta_slider_moves_with_the_keyboard_and_redraws_without_the_kernel(page):
+    slider = explorer(page, "input.bx-beta")
+    slider.focus()
+    for _ in range(10):
+        assert changes_the_plot(page, lambda: slider.press("ArrowRight"))   # drawn before press() returns
+    assert explorer(page, ".bx-beta-readout").inner_text() == describe(beta_from_exponent(1.1))
+    assert kernel_says(page, "print(f'{explorer.exponent:.2f}')", "1.10") == "1.10"
+    screenshot(page, "explorer_after_keys")
 
 
-def test_the_beta_slider_moves_with_the_mouse(browser, lab):
-    page = explorer_page(browser, lab)
-    try:
-        box = explorer(page, "input.bx-beta").bounding_box()
-        y = box["y"] + box["height"] / 2
-        page.mouse.move(box["x"] + box["width"] / 3, y)   # the thumb, at u = 1
-        before = page.evaluate(PLOT)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] + 40, y, steps=8)
-        page.mouse.up()
-        assert page.evaluate(PLOT) != before
-        assert explorer(page, ".bx-beta-readout").inner_text() == "β = 0.999 · averages ≈ the last 1,000 days"
-        assert kernel_says(page, "print(explorer.beta)", "0.999") == "0.999"
-    finally:
-        page.close()
+def test_the_beta_slider_moves_with_the_mouse(page):
+    box = explorer(page, "input.bx-beta").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 3, y)   # the thumb, at u = 1
+    before = page.evaluate(PLOT)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] + 40, y, steps=8)
+    page.mouse.up()
+    assert page.evaluate(PLOT) != before
+    assert explorer(page, ".bx-beta-readout").inner_text() == "β = 0.999 · averages ≈ the last 1,000 days"
+    assert kernel_says(page, "print(explorer.beta)", "0.999") == "0.999"
 
 
-def test_the_correction_toggle_and_both_curves_change_the_plot_and_the_legend(browser, lab):
-    page = explorer_page(browser, lab)
-    try:
-        legend = explorer(page, ".bx-legend")
-        assert "v̂_t, β = 0.900 (bias-corrected)" in legend.inner_text()
-        assert changes_the_plot(page, lambda: explorer(page, "input.bx-corrected").click())
-        assert "v_t, β = 0.900 (not corrected)" in legend.inner_text() and "v̂_t" not in legend.inner_text()
-        assert changes_the_plot(page, lambda: explorer(page, "input.bx-both").click())
-        entries = legend.locator(".bx-entry").all_inner_texts()
-        assert entries == ["θ_t (data)", "v̂_t, β = 0.900 (bias-corrected)", "v_t, β = 0.900 (not corrected)",
-                           "v̂_t, β = 0.990 (bias-corrected)", "v_t, β = 0.990 (not corrected)"]
-        assert kernel_says(page, "print(explorer.corrected, explorer.both)", "False True") == "False True"
-    finally:
-        page.close()
+def test_the_correction_toggle_and_both_curves_change_the_plot_and_the_legend(page):
+    legend = explorer(page, ".bx-legend")
+    assert "v̂_t, β = 0.900 (bias-corrected)" in legend.inner_text()
+    assert changes_the_plot(page, lambda: explorer(page, "input.bx-corrected").click())
+    assert "v_t, β = 0.900 (not corrected)" in legend.inner_text() and "v̂_t" not in legend.inner_text()
+    assert changes_the_plot(page, lambda: explorer(page, "input.bx-both").click())
+    entries = legend.locator(".bx-entry").all_inner_texts()
+    assert entries == ["θ_t (data)", "v̂_t, β = 0.900 (bias-corrected)", "v_t, β = 0.900 (not corrected)",
+                       "v̂_t, β = 0.990 (bias-corrected)", "v_t, β = 0.990 (not corrected)"]
+    assert kernel_says(page, "print(explorer.corrected, explorer.both)", "False True") == "False True"
 
 
-def test_the_spike_control_moves_the_ema_by_one_minus_beta_times_the_spike(browser, lab):
-    page = explorer_page(browser, lab)
-    try:
-        assert changes_the_plot(page, lambda: explorer(page, "input.bx-spike").click())
-        readout = explorer(page, ".bx-spike-readout")
-        assert readout.inner_text().startswith(
-            "A spike of +20 °C on 2013-02-03 (t = 400) moves v_t by (1 − β) × +20 = +2.00 °C that day")
-        size = explorer(page, "input.bx-spike-size")
-        size.focus()
-        assert changes_the_plot(page, lambda: size.press("ArrowRight"))
-        assert "(1 − β) × +21 = +2.10 °C" in readout.inner_text()
-        day = explorer(page, "input.bx-spike-day")
-        day.focus()
-        assert changes_the_plot(page, lambda: day.press("ArrowLeft"))
-        assert "on 2013-02-02 (t = 399)" in readout.inner_text()
-        assert "the spike" in explorer(page, ".bx-legend").inner_text()
-        assert kernel_says(page, "print(explorer.spike, explorer.spike_size, explorer.spike_day)",
-                           "True 21.0 399") == "True 21.0 399"
-        screenshot(page, "explorer_spike")
-    finally:
-        page.close()
+def test_the_spike_control_moves_the_ema_by_one_minus_beta_times_the_spike(page):
+    assert changes_the_plot(page, lambda: explorer(page, "input.bx-spike").click())
+    readout = explorer(page, ".bx-spike-readout")
+    assert readout.inner_text().startswith(
+        "A spike of +20 °C on 2013-02-03 (t = 400) moves v_t by (1 − β) × +20 = +2.00 °C that day")
+    size = explorer(page, "input.bx-spike-size")
+    size.focus()
+    assert changes_the_plot(page, lambda: size.press("ArrowRight"))
+    assert "(1 − β) × +21 = +2.10 °C" in readout.inner_text()
+    day = explorer(page, "input.bx-spike-day")
+    day.focus()
+    assert changes_the_plot(page, lambda: day.press("ArrowLeft"))
+    assert "on 2013-02-02 (t = 399)" in readout.inner_text()
+    assert "the spike" in explorer(page, ".bx-legend").inner_text()
+    assert kernel_says(page, "print(explorer.spike, explorer.spike_size, explorer.spike_day)",
+                       "True 21.0 399") == "True 21.0 399"
+    screenshot(page, "explorer_spike")
 
 
-def test_the_lower_panel_shows_the_first_56_days_and_the_pointer_reads_one_minus_beta_to_the_t(browser, lab):
-    page = explorer_page(browser, lab)
-    try:
-        canvas = explorer(page, "canvas.bx-plot").bounding_box()
-        pointer = explorer(page, ".bx-pointer")
-        y = canvas["y"] + 292 + 75                          # the middle of the lower panel
-        page.mouse.move(canvas["x"] + 46 + 1, y)            # its left edge
-        assert pointer.inner_text().startswith("2012-01-01 (t = 1): 1 − β^t = 0.100 for β = 0.900 · 0.010 for β = 0.990.")
-        page.mouse.move(canvas["x"] + canvas["width"] - 12 - 1, y)   # its right edge
-        assert pointer.inner_text().startswith("2012-02-25 (t = 56): 1 − β^t = 0.997 for β = 0.900")
-        page.mouse.move(canvas["x"] + canvas["width"] - 12, canvas["y"] + 22 + 115)   # the main panel's end
-        assert pointer.inner_text().startswith("2015-12-31 (t = 1,461)")
-    finally:
-        page.close()
+def test_the_lower_panel_shows_the_first_56_days_and_the_pointer_reads_one_minus_beta_to_the_t(page):
+    canvas = explorer(page, "canvas.bx-plot").bounding_box()
+    pointer = explorer(page, ".bx-pointer")
+    y = canvas["y"] + 292 + 75                          # the middle of the lower panel
+    page.mouse.move(canvas["x"] + 46 + 1, y)            # its left edge
+    assert pointer.inner_text().startswith("2012-01-01 (t = 1): 1 − β^t = 0.100 for β = 0.900 · 0.010 for β = 0.990.")
+    page.mouse.move(canvas["x"] + canvas["width"] - 12 - 1, y)   # its right edge
+    assert pointer.inner_text().startswith("2012-02-25 (t = 56): 1 − β^t = 0.997 for β = 0.900")
+    page.mouse.move(canvas["x"] + canvas["width"] - 12, canvas["y"] + 22 + 115)   # the main panel's end
+    assert pointer.inner_text().startswith("2015-12-31 (t = 1,461)")
 
 
 ANY_PLOT = PLOT.replace(PANEL + " ", "")
