@@ -24,7 +24,7 @@ from ..seeds import CHECK_SEED
 from ..verdict import Text
 from . import sandbox
 from .extract import ADDED_CELL, BadSubmission, build_program, graded_exercises, parse_notebook
-from .result import NOT_GRADED, ExerciseRow, SubmissionResult
+from .result import MAX_ANSWER_CHARS, NOT_GRADED, ExerciseRow, SubmissionResult
 from .scan import scan
 
 MAX_LISTED = 50
@@ -72,7 +72,7 @@ def _say(task: Task, phrase) -> str:
 
 def _grade(task: Task, limits: sandbox.Limits) -> SubmissionResult:
     rows, flags, problems = [], [], list(task.problems)
-    planned, notebooks, cases, reference_users = [], [], {}, set()
+    planned, notebooks, cases, reference_users, answers = [], [], {}, set(), {}
     for extra in sorted(set(task.files) - set(task.sources)):
         problems.append(Text("engine.unexpected_file", {"name": extra[:100]}))
     for name in sorted(task.sources):
@@ -92,6 +92,8 @@ def _grade(task: Task, limits: sandbox.Limits) -> SubmissionResult:
             continue
         problems += [Text("engine.notebook_problem", {"notebook": name, "problem": p}) for p in built.problems]
         for label, src in built.learner_cells:
+            if label in exercises:
+                answers[(name, label)] = src[:MAX_ANSWER_CHARS]
             cell = Text("flag.cell", {"notebook": name, "label": _cell_name(label)})
             for finding in scan(cell, src):
                 flags.append(finding.text)
@@ -119,8 +121,10 @@ def _grade(task: Task, limits: sandbox.Limits) -> SubmissionResult:
     for name, exercises in planned:
         errors = [_say(task, Text("engine.cell_error_short", e)) for e in cell_errors.get(name, [])]
         for exercise, points in exercises.items():
-            rows.append(_verdict(task, name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
-                                 errors, run.stop if run else None, budget, (name, exercise) in reference_users))
+            row = _verdict(task, name, exercise, points, cases[name][exercise], observed.get((name, exercise)),
+                           errors, run.stop if run else None, budget, (name, exercise) in reference_users)
+            row.answer = answers.get((name, exercise), "")
+            rows.append(row)
     problems += [Text("engine.cell_error", {"notebook": nb, **e}) for nb, errs in cell_errors.items() for e in errs[:5]]
     return SubmissionResult(task.student, task.assignment, rows, _bounded(task, flags, "more_flags"),
                             _bounded(task, problems, "more_problems"), run.isolation if run else "", "")
@@ -155,7 +159,7 @@ def _collect(reported: list) -> tuple[dict, dict]:
 
 def _zero(task: Task, notebook, exercise, points, why) -> ExerciseRow:
     message = Text("engine.zero", {"exercise": exercise, "why": why})
-    return ExerciseRow(notebook, exercise, 0.0, float(points), None, _say(task, message))
+    return ExerciseRow(notebook, exercise, 0.0, float(points), None, _say(task, message), answer="")
 
 
 def _verdict(task, notebook, exercise, points, groups, reported, cell_errors, ended, budget,
@@ -184,4 +188,5 @@ def _verdict(task, notebook, exercise, points, groups, reported, cell_errors, en
     if verdict.passed:
         verdict = judge(REGISTRY[exercise], hidden, observations[len(visible):])
     return ExerciseRow(notebook, exercise, float(points) if verdict.passed else 0.0, float(points), verdict.mistake,
-                       messages.render(verdict, reveal=False, language=task.language).message)
+                       messages.render(verdict, reveal=False, language=task.language).message,
+                       failed_property=verdict.failed_property)

@@ -10,12 +10,16 @@ from dataclasses import asdict, dataclass, field, fields
 
 GRADED = "graded"
 NOT_GRADED = "not graded"
+MAX_ANSWER_CHARS = 20_000
+OPTIONAL = {"status": GRADED, "failed_property": None, "answer": None}   # absent from older results
 
 
 @dataclass
 class ExerciseRow:
     """One exercise of one notebook: its score out of max_score, the mistake id (None when
-    passed or not diagnosed), the learner-facing message, and GRADED or NOT_GRADED."""
+    passed or not diagnosed), the learner-facing message, GRADED or NOT_GRADED, the property of
+    a right answer that failed (when no mistake matched), and the answer cell's code as
+    submitted (for the class report's similarity; at most MAX_ANSWER_CHARS)."""
 
     notebook: str
     exercise: str
@@ -24,6 +28,8 @@ class ExerciseRow:
     mistake: str | None
     message: str
     status: str = GRADED
+    failed_property: str | None = None
+    answer: str | None = None        # None: not recorded (an older engine); "": no answer cell
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,11 +64,16 @@ class SubmissionResult:
         if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
             raise ValueError("not a result")
         try:
-            rows = [ExerciseRow(**{f.name: row[f.name] for f in fields(ExerciseRow)}) for row in data["exercises"]]
+            rows = [ExerciseRow(**{f.name: row[f.name] if f.name in row or f.name not in OPTIONAL
+                                   else OPTIONAL[f.name] for f in fields(ExerciseRow)})
+                    for row in data["exercises"]]
             result = cls(**{**{f.name: data[f.name] for f in fields(cls)}, "exercises": rows})
         except (KeyError, TypeError):
             raise ValueError("a result field is missing") from None
         if not all(isinstance(row.score, (int, float)) and isinstance(row.max_score, (int, float))
                    for row in rows):
             raise ValueError("a score is not a number")
+        if not all(isinstance(row.answer, (str, type(None))) and isinstance(row.failed_property, (str, type(None)))
+                   and isinstance(row.mistake, (str, type(None))) for row in rows):
+            raise ValueError("a field of a row has the wrong type")
         return result
