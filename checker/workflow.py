@@ -12,6 +12,8 @@ release → validate → autograde → feedback → export. Each step wraps nbgr
     python -m checker export [--to grades.csv]      nbgrader export
     python -m checker grade SUBMITTED [--out DIR]   the trusted, parallel grading engine
                                                     (checker.engine.run)
+    python -m checker report GRADED [--lms canvas] [--roster EXPORT.csv] [--lang zh]
+                                                    the class report (checker.report): GRADED/report/
     python -m checker new-exercise ID --notebook ASSIGNMENT/NAME [--points N]
                                                     scaffold an exercise (checker.scaffold)
 """
@@ -169,6 +171,50 @@ def grade_command(args) -> int:
     return 1 if summary.not_graded else 0
 
 
+def report_command(args) -> int:
+    """python -m checker report: exit 0 when the report is whole; 1 when it was written but
+    something is missing from it (unreadable results, similarity not computed, students not in
+    the roster), said on the page and here; 2 when there is nothing to report."""
+    from .report import build, files
+
+    graded = Path(args.graded)
+    if not (graded / "results").is_dir():
+        print(f"error: {graded} holds no results/ folder; run python -m checker grade first "
+              "(the report reads the engine's results)")
+        return 2
+    candidates = [Path(args.course)] if args.course else [graded.resolve().parent, Path.cwd(), COURSE_ROOT]
+    course = next((c for c in candidates if is_course(c)), None)
+    if args.course and course is None:
+        print(f"error: {args.course} is not a course folder (it needs nbgrader_config.py and notebooks/)")
+        return 2
+    try:
+        roster = files.read_roster(Path(args.roster)) if args.roster else None
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: the roster cannot be used: {exc}")
+        return 2
+    report = build.make_report(graded, course, args.lang, args.threshold)
+    if not report.results:
+        print(f"error: {graded}/results holds no result the report can read")
+        for path, why in report.unreadable:
+            print(f"  unreadable: {path}: {why}")
+        return 2
+    out = Path(args.out) if args.out else graded / "report"
+    unmatched = build.write_report(report, out, args.lang, args.lms, roster)
+    counts = report.counts()
+    print(f"{counts['students']} students, {counts['submissions']} submissions ({counts['not_graded']} not graded), "
+          f"{len(report.items)} exercises; {sum(len(p) for p in report.pairs.values())} similar pairs listed")
+    print(f"report: {out / 'index.html'}")
+    trouble = [f"{len(report.unreadable)} result file(s) could not be read, e.g. {report.unreadable[0][0]}: "
+               f"{report.unreadable[0][1]}"] if report.unreadable else []
+    trouble += [report.similarity_note] if report.similarity_note else []
+    trouble += report.warnings
+    trouble += [f"{len(unmatched)} student(s) are not in the roster (written with their id as SIS User ID "
+                f"and SIS Login ID): {', '.join(unmatched[:5])}"] if unmatched else []
+    for line in trouble:
+        print(f"WARNING: {line}")
+    return 1 if trouble else 0
+
+
 def translate_command(args) -> int:
     from . import editions
 
@@ -216,6 +262,15 @@ def main(argv: list[str] | None = None) -> int:
                     "that holds SUBMITTED, else the current folder")
     gr.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     gr.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
+    rp = commands.add_parser("report", help="the class report of the engine's results: GRADED/report/index.html")
+    rp.add_argument("graded", help="the engine's --out folder (it holds results/)")
+    rp.add_argument("--out", help="where the report goes (default: GRADED/report)")
+    rp.add_argument("--course", help="the course root, for the released templates (default: the folder that "
+                    "holds GRADED, else the current folder)")
+    rp.add_argument("--lms", choices=["canvas"], help="also write the grades for a learning-management system")
+    rp.add_argument("--roster", help="a Canvas gradebook export: students' names, Canvas ids and sections")
+    rp.add_argument("--lang", default="en", choices=["en", "zh"], help="the page's language")
+    rp.add_argument("--threshold", type=float, default=0.8, help="the similarity at which a pair is listed")
     new = commands.add_parser("new-exercise", help="scaffold an exercise around a reference function",
                               add_help=False)
     new.add_argument("rest", nargs=argparse.REMAINDER)
@@ -245,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if args.command == "grade":
         return grade_command(args)
+    if args.command == "report":
+        return report_command(args)
     if args.command == "autograde":
         from .submission_check import autograde
 

@@ -8,7 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 INSTRUCTOR = ("checker.engine", "checker.workflow", "checker.submission_check", "checker.feedback_filter", "checker.stubs",
-              "checker.scaffold", "checker.__main__")
+              "checker.scaffold", "checker.report", "checker.__main__")
 SANDBOX_CHILD = {"checker.harness.child"}   # a script run in the sandbox, not a module
 HARNESS = "checker.harness"
 

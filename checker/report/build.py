@@ -1,0 +1,142 @@
+"""python -m checker report GRADED: from the engine's results to GRADED/report/ (index.html,
+items.csv, mistakes.csv, similar_pairs.csv, and canvas.csv with --lms canvas).
+
+    make_report(graded, course, ...)   a ClassReport: every number and picture the page shows
+    write_report(report, folder, ...)  the page and the CSV files
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..messages import text
+from . import charts, files, stats
+from .similarity import similar_pairs
+
+SIMILARITY_THRESHOLD = 0.8
+MIN_TOGETHER = 3
+PARALLEL_FROM = 2000    # answers in the class, from which similarity runs in a process per core
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+@dataclass
+class ClassReport:
+    graded: str
+    results: list
+    unreadable: list
+    assignments: list
+    students: list
+    items: list
+    together: list
+    differences: list | None              # None: the engine wrote no comparison.csv
+    threshold: float = SIMILARITY_THRESHOLD
+    min_together: int = MIN_TOGETHER
+    pairs: dict = field(default_factory=dict)        # (assignment, exercise) -> [SimilarPair]
+    more_pairs: dict = field(default_factory=dict)   # (assignment, exercise) -> pairs left off
+    similarity_note: str = ""                        # why similarity was not computed ('' when it was)
+    warnings: list = field(default_factory=list)
+    exercise_pngs: dict = field(default_factory=dict)
+    overview_png: bytes = b""
+    canvas: bool = False
+    graded_href: str = ".."                          # the page's link to GRADED (for feedback/ and grades.csv)
+
+    def counts(self) -> dict:
+        return {"students": len(self.students), "submissions": len(self.results),
+                "graded": sum(1 for r in self.results if not r.not_graded),
+                "not_graded": sum(1 for r in self.results if r.not_graded),
+                "flagged": sum(1 for r in self.results if r.flags),
+                "differ": len(self.differences or [])}
+
+
+def code_templates(course: Path, assignment: str, notebook: str) -> dict:
+    """exercise -> (the released stub, the given solution) of every answer cell of the source
+    notebook; {} when the course does not have it."""
+    from ..stubs import ClearSolutionsInItsLanguage
+
+    path = course / "notebooks" / assignment / notebook
+    if not path.is_file():
+        return {}
+    source = nbformat.read(path, as_version=4)
+    solutions = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION_MARKERS.sub("", c.source)
+                 for c in source.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    released, _ = ClearSolutionsInItsLanguage().preprocess(nbformat.from_dict(source),
+                                                          {"nbgrader": {"assignment": assignment}})
+    stubs = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    return {gid: (stubs.get(gid, ""), solution) for gid, solution in solutions.items() if gid}
+
+
+def make_report(graded: Path, course: Path | None, language: str = "en",
+                threshold: float = SIMILARITY_THRESHOLD, charts_too: bool = True) -> ClassReport:
+    results, unreadable = files.load(graded)
+    all_items = stats.items(results)
+    comparison = graded / "comparison.csv"
+    report = ClassReport(str(graded), results, unreadable, sorted({r.assignment for r in results}),
+                         sorted({r.student for r in results}), all_items,
+                         stats.together(all_items, MIN_TOGETHER),
+                         files.differences(graded) if comparison.is_file() else None, threshold)
+    # Similarity (most of the time) runs in worker processes while this one draws the charts.
+    with _pool(report) as pool:
+        pending = _similarity(report, course, language, pool)
+        if charts_too and all_items:
+            from ..plotting import cjk_family
+
+            family = cjk_family() if language == "zh" else None
+            say = lambda key, **f: text(f"report.{key}", language, **f)   # noqa: E731
+            report.overview_png = charts.overview_chart(all_items, say, family)
+            report.exercise_pngs = {item.key: charts.exercise_chart(item, say, family) for item in all_items}
+        for key, found in pending.items():
+            report.pairs[key], report.more_pairs[key] = found.result() if pool else found
+    return report
+
+
+def _pool(report: ClassReport):
+    """A process pool when the class is big enough to be worth one, else a stand-in that is None."""
+    from concurrent.futures import ProcessPoolExecutor
+    from contextlib import nullcontext
+
+    answers = sum(1 for r in report.results for row in r.exercises if row.answer)
+    workers = min(os.cpu_count() or 1, len(report.items))
+    return ProcessPoolExecutor(workers) if workers > 1 and answers >= PARALLEL_FROM else nullcontext()
+
+
+def _similarity(report: ClassReport, course: Path | None, language: str, pool) -> dict:
+    """(assignment, exercise) -> a future of (pairs, more) with a pool, else (pairs, more)."""
+    if course is None:
+        report.similarity_note = text("report.no_course", language)
+        return {}
+    graded = [r for r in report.results if not r.not_graded]
+    pending = {}
+    for item in report.items:
+        templates = code_templates(course, item.assignment, item.notebook)
+        if item.exercise not in templates:
+            report.warnings.append(text("report.no_template", language, exercise=item.exercise,
+                                        notebook=f"{item.assignment}/{item.notebook}", course=course))
+        template, given = templates.get(item.exercise, ("", ""))
+        answers = {r.student: row.answer for r in graded if r.assignment == item.assignment
+                   for row in r.exercises if row.exercise == item.exercise and row.answer and row.answer.strip()}
+        pending[item.key] = pool.submit(similar_pairs, answers, template, given, report.threshold) if pool \
+            else similar_pairs(answers, template, given, report.threshold)
+    return pending
+
+
+def write_report(report: ClassReport, folder: Path, language: str = "en", lms: str | None = None,
+                 roster: dict | None = None) -> list[str]:
+    """Writes the page and the files into folder; returns the students a roster did not have."""
+    from .page import page
+
+    folder.mkdir(parents=True, exist_ok=True)
+    report.graded_href = Path(os.path.relpath(Path(report.graded).resolve(), folder.resolve())).as_posix()
+    files.write_items(folder / "items.csv", report.items)
+    files.write_mistakes(folder / "mistakes.csv", report.items)
+    files.write_pairs(folder / "similar_pairs.csv", report.pairs)
+    unmatched = []
+    if lms == "canvas":
+        report.canvas = True
+        unmatched = files.write_canvas(folder / "canvas.csv", report.results, roster)
+    (folder / "index.html").write_text(page(report, language), encoding="utf-8")
+    return unmatched
