@@ -59,3 +59,9 @@ def test_engine_benchmark_prints_both_times_the_ratio_and_whether_scores_agree()
 def test_diagnosis_share_benchmark_prints_the_table_and_the_kinds_of_message():
     out = run("diagnosis_share.py")
     assert "buggy functions in the corpus" in out and "by kind of message: mistake id" in out
+
+
+def test_report_scale_benchmark_prints_the_time_the_baseline_and_the_phases():
+    out = run("report_scale.py", "--students", "60")
+    assert "python -m checker report:" in out and "× the baseline" in out
+    assert all(phase in out for phase in ("load results", "item analysis", "similarity", "charts"))
