@@ -290,9 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "translate":
         return translate_command(args)
     if args.command == "release":
-        return max([nbgrader("generate_assignment", a, "--force") for a in args.assignments or assignments()])
+        root = course_root()
+        return max([nbgrader("generate_assignment", a, "--force", root=root)
+                    for a in args.assignments or assignments(root)])
     if args.command == "validate":
-        problems = validate(args.assignments or assignments())
+        root = course_root()
+        problems = validate(args.assignments or assignments(root), root)
         for problem in problems:
             print("FAILED " + problem)
         print(f"{len(problems)} problem(s)" if problems else "All source notebooks pass their tests, "
@@ -312,4 +315,4 @@ def main(argv: list[str] | None = None) -> int:
         root = course_root()
         code = nbgrader("generate_feedback", args.assignment, "--force", root=root)
         return max(code, remove_leaking_feedback(root, args.assignment))
-    return nbgrader("export", f"--to={args.to}")
+    return nbgrader("export", f"--to={args.to}", root=course_root())

@@ -298,3 +298,13 @@ def test_the_engine_grades_the_chinese_edition_as_nbgrader_does_in_chinese(engin
     feedback = (graded_course / "graded" / "feedback" / student / "backprop_zh.txt").read_text(encoding="utf-8")
     assert CJK.search(feedback.splitlines()[0]) and "Score" not in feedback and "not graded" not in feedback
 
+
+
+def test_release_works_on_the_course_in_the_current_folder_not_on_the_kits(tmp_path):
+    (tmp_path / "notebooks" / "backprop").mkdir(parents=True)
+    shutil.copy(NOTEBOOKS / "backprop" / NOTEBOOK, tmp_path / "notebooks" / "backprop")
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    done = subprocess.run([sys.executable, "-m", "checker", "release"], cwd=tmp_path, env=venv_env(),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [p.name for p in (tmp_path / "release" / "backprop").glob("*.ipynb")] == [NOTEBOOK]
