@@ -68,11 +68,11 @@ def both(tmp_path_factory):
     with open(course / "graded" / "comparison.csv", newline="") as f:
         differences = list(csv.DictReader(f))
     engine = {(r["student"], row["exercise"]): row for r in load_results(course / "graded") for row in r["exercises"]}
-    return engine, differences
+    return engine, differences, course
 
 
 def test_every_honest_student_and_exercise_scores_as_under_nbgrader(both):
-    _, differences = both
+    _, differences, _ = both
     assert differences == []
 
 
@@ -82,6 +82,14 @@ def test_every_honest_student_and_exercise_scores_as_under_nbgrader(both):
     ("forward_difference_absolute_error", {"numerical_gradient": 0, "relative_error": 0}),
 ])
 def test_the_engine_gives_each_answer_what_it_deserves(both, student, scores):
-    engine, _ = both
+    engine, _, _ = both
     assert {ex: engine[(student, ex)]["score"] for ex in scores} == scores, \
         {ex: engine[(student, ex)]["message"] for ex in scores}
+
+
+def test_the_class_report_counts_the_scores_nbgrader_graded_too_and_finds_none_differing(both):
+    from checker.report.build import make_report
+
+    _, _, course = both
+    report = make_report(course / "graded", course, charts_too=False)
+    assert report.compared == len(CLASS) * 2 and report.differences == []

@@ -220,3 +220,23 @@ def test_the_chinese_page_is_in_chinese(tmp_path):
     write_class(tmp_path, default_plan(20), 20)
     html = page(build.make_report(tmp_path, COURSE, "zh", charts_too=False), "zh")
     assert "<html lang=zh>" in html and "班级报告" in html and "只是值得查看的配对，不是结论" in html
+
+
+def test_a_score_nbgrader_gave_otherwise_is_listed_with_both_scores(tmp_path, monkeypatch):
+    import checker.engine.run as engine_run
+
+    write_class(tmp_path / "graded", default_plan(6), 6)
+    (tmp_path / "gradebook.db").write_bytes(b"")
+    monkeypatch.setattr(engine_run, "nbgrader_scores", lambda gradebook: {
+        ("s0001", "backprop", "01_sigmoid_and_mse.ipynb", "sigmoid"): 7.0,
+        ("s0002", "ema", "01_moving_average.ipynb", "ema"): None})
+    report = build.make_report(tmp_path / "graded", tmp_path, charts_too=False)
+    assert report.compared == 1 and [(d["student"], d["nbgrader_score"]) for d in report.differences] == [("s0001", "7")]
+    assert "s0001" in page(report).split("id=views")[1]
+
+
+def test_without_a_gradebook_the_page_says_nothing_was_compared(tmp_path):
+    write_class(tmp_path / "graded", default_plan(6), 6)
+    report = build.make_report(tmp_path / "graded", tmp_path, charts_too=False)
+    import html as html_module
+    assert report.differences is None and html_module.escape(text("report.differ_missing", "en")) in page(report)

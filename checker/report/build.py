@@ -32,7 +32,7 @@ class ClassReport:
     students: list
     items: list
     together: list
-    differences: list | None              # None: the engine wrote no comparison.csv
+    differences: list | None              # None: not compared (no gradebook.db, or it could not be read)
     threshold: float = SIMILARITY_THRESHOLD
     min_together: int = MIN_TOGETHER
     pairs: dict = field(default_factory=dict)        # (assignment, exercise) -> [SimilarPair]
@@ -42,6 +42,7 @@ class ClassReport:
     exercise_pngs: dict = field(default_factory=dict)
     overview_png: bytes = b""
     canvas: bool = False
+    compared: int = 0                                # exercises nbgrader graded too
     graded_href: str = ".."                          # the page's link to GRADED (for feedback/ and grades.csv)
 
     def counts(self) -> dict:
@@ -74,11 +75,16 @@ def make_report(graded: Path, course: Path | None, language: str = "en",
                 threshold: float = SIMILARITY_THRESHOLD, charts_too: bool = True) -> ClassReport:
     results, unreadable = files.load(graded)
     all_items = stats.items(results)
-    comparison = graded / "comparison.csv"
     report = ClassReport(str(graded), results, unreadable, sorted({r.assignment for r in results}),
                          sorted({r.student for r in results}), all_items,
-                         stats.together(all_items, MIN_TOGETHER),
-                         files.differences(graded) if comparison.is_file() else None, threshold)
+                         stats.together(all_items, MIN_TOGETHER), None, threshold)
+    gradebook = course / "gradebook.db" if course else None
+    if gradebook is not None and gradebook.is_file():
+        try:
+            report.compared, report.differences = files.differences(results, gradebook)
+        except Exception as exc:   # a gradebook being written, or of another nbgrader: say so, go on
+            report.warnings.append(text("report.gradebook_unreadable", language, path=gradebook,
+                                        error=f"{type(exc).__name__}: {str(exc)[:150]}"))
     # Similarity (most of the time) runs in worker processes while this one draws the charts.
     with _pool(report) as pool:
         pending = _similarity(report, course, language, pool)

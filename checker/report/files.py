@@ -2,7 +2,7 @@
 
     load(graded)                       the engine's results in GRADED/results/*/*.json, and the files
                                        that could not be read (path, why)
-    differences(graded)                GRADED/comparison.csv's rows (where nbgrader's score differs)
+    differences(results, gradebook)    how many scores nbgrader has too, and where they differ
     write_items / write_mistakes / write_pairs / write_canvas   (the plain grades.csv is the engine's)
 """
 from __future__ import annotations
@@ -39,14 +39,24 @@ def load(graded: Path) -> tuple[list[SubmissionResult], list[tuple[str, str]]]:
     return results, unreadable
 
 
-def differences(graded: Path) -> list[dict]:
-    """The rows of comparison.csv (student, assignment, notebook, exercise, engine_score,
-    nbgrader_score, engine_mistake); [] when the engine wrote none."""
-    path = graded / "comparison.csv"
-    if not path.is_file():
-        return []
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+def differences(results: list[SubmissionResult], gradebook: Path) -> tuple[int, list[dict]]:
+    """(how many exercises nbgrader graded too, the rows where its score differs from the
+    engine's: student, assignment, notebook, exercise, engine_score, nbgrader_score)."""
+    from ..engine.run import nbgrader_scores
+
+    theirs = nbgrader_scores(gradebook)
+    compared, rows = 0, []
+    for r in results:
+        if r.not_graded:
+            continue
+        for row in r.exercises:
+            key = (r.student, r.assignment, row.notebook, row.exercise)
+            if theirs.get(key) is not None:
+                compared += 1
+                if abs(theirs[key] - row.score) > 1e-9:
+                    rows.append(dict(zip(("student", "assignment", "notebook", "exercise"), key),
+                                     engine_score=f"{row.score:g}", nbgrader_score=f"{theirs[key]:g}"))
+    return compared, rows
 
 
 def _number(x: float) -> str:

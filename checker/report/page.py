@@ -218,9 +218,11 @@ def _views(p: _Page, report) -> list[str]:
                if flagged else f"<p>{_e(say('flagged_none'))}</p>")
     out.append(f"<h3>{_e(say('differ'))}</h3>")
     if report.differences is None:
-        out.append(f"<p>{_e(say('differ_missing', folder=report.graded))}</p>")
+        out.append(f"<p>{_e(say('differ_missing'))}</p>")
+    elif not report.compared:
+        out.append(f"<p>{_e(say('differ_nothing'))}</p>")
     elif not report.differences:
-        out.append(f"<p>{_e(say('differ_none'))}</p>")
+        out.append(f"<p>{_e(say('differ_none', n=report.compared))}</p>")
     else:
         keys = ("student", "assignment", "exercise", "engine_score", "nbgrader_score")
         out.append(_table([_e(say(k)) for k in keys],
