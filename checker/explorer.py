@@ -31,7 +31,7 @@ import traitlets
 from .language import current_language
 from .messages import text
 from .messages.render import catalogue
-from .plotting import COLORS, cjk_family
+from .plotting import COLORS, font_settings
 from .reference import ema, ema_bias_corrected
 
 MAX_EXPONENT = 3.0   # u = 3 is β = 0.999
@@ -214,9 +214,7 @@ class BetaExplorer(anywidget.AnyWidget):
         inset.set_xlabel("t")
         main.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, fontsize=8, frameon=False)
         buffer = io.BytesIO()
-        family = cjk_family() if self.language == "zh" else None   # Chinese labels need its glyphs
-        fonts = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
-        with matplotlib.rc_context(fonts):
+        with matplotlib.rc_context(font_settings(self.language)):   # Chinese labels need its glyphs
             fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         return buffer.getvalue()
 

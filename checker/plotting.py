@@ -38,6 +38,13 @@ def cjk_family() -> str | None:
     return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
+def font_settings(language: str) -> dict:
+    """matplotlib rc settings that draw a picture's Chinese labels with cjk_family() ({} in other
+    languages, or when no such font is found): for rc_context around building and saving it."""
+    family = cjk_family() if language == "zh" else None
+    return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
+
+
 def use_course_style() -> None:
     """Apply the course's matplotlib defaults (call once at the top of a notebook, after
     checker.set_language). In Chinese, text is set in cjk_family() (its Latin letters too: a label

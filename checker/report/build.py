@@ -7,12 +7,13 @@ items.csv, mistakes.csv, similar_pairs.csv, and canvas.csv with --lms canvas).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from ..editions import MARKERS
+from ..engine.extract import nbgrader_meta
 from ..messages import text
 from . import charts, files, stats
 from .similarity import similar_pairs
@@ -20,7 +21,6 @@ from .similarity import similar_pairs
 SIMILARITY_THRESHOLD = 0.8
 MIN_TOGETHER = 3
 PARALLEL_FROM = 2000    # answers in the class, from which similarity runs in a process per core
-SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 @dataclass
@@ -62,13 +62,16 @@ def code_templates(course: Path, assignment: str, notebook: str) -> dict:
     if not path.is_file():
         return {}
     source = nbformat.read(path, as_version=4)
-    solutions = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION_MARKERS.sub("", c.source)
-                 for c in source.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
     released, _ = ClearSolutionsInItsLanguage().preprocess(nbformat.from_dict(source),
                                                           {"nbgrader": {"assignment": assignment}})
-    stubs = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells
-             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
-    return {gid: (stubs.get(gid, ""), solution) for gid, solution in solutions.items() if gid}
+
+    def answer_cells(nb) -> dict:
+        return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells
+                if c.cell_type == "code" and nbgrader_meta(c).get("solution") and nbgrader_meta(c).get("grade_id")}
+
+    stubs = answer_cells(released)
+    return {gid: (stubs.get(gid, ""), "\n".join(line for line in solution.splitlines() if not MARKERS.match(line)))
+            for gid, solution in answer_cells(source).items()}
 
 
 def make_report(graded: Path, course: Path | None, language: str = "en",
@@ -89,12 +92,9 @@ def make_report(graded: Path, course: Path | None, language: str = "en",
     with _pool(report) as pool:
         pending = _similarity(report, course, language, pool)
         if charts_too and all_items:
-            from ..plotting import cjk_family
-
-            family = cjk_family() if language == "zh" else None
             say = lambda key, **f: text(f"report.{key}", language, **f)   # noqa: E731
-            report.overview_png = charts.overview_chart(all_items, say, family)
-            report.exercise_pngs = {item.key: charts.exercise_chart(item, say, family) for item in all_items}
+            report.overview_png = charts.overview_chart(all_items, say, language)
+            report.exercise_pngs = {item.key: charts.exercise_chart(item, say, language) for item in all_items}
         for key, found in pending.items():
             report.pairs[key], report.more_pairs[key] = found.result() if pool else found
     return report

@@ -1,11 +1,11 @@
 """The report's pictures, as PNG bytes: one chart per exercise and one overview chart.
 
     outcomes(item)                      the class's shares: passed, mistake, property, unknown, not attempted
-    exercise_chart(item, say, family)   bars of every outcome (each mistake apart) and a histogram of scores
-    overview_chart(items, say, family)  one stacked bar per exercise, hardest first, its commonest mistake named
+    exercise_chart(item, say, language) bars of every outcome (each mistake apart) and a histogram of scores
+    overview_chart(items, say, language) one stacked bar per exercise, hardest first, its commonest mistake named
 
-say(key, **fields) gives the words (report.<key> of the catalogue); family is a font family for
-Chinese labels (None: matplotlib's default).
+say(key, **fields) gives the words (report.<key> of the catalogue); language picks the font
+(checker.plotting.font_settings: Chinese labels need one with their glyphs).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..plotting import COLORS
+from ..plotting import COLORS, font_settings
 from .stats import MISTAKE, PROPERTY, UNKNOWN, Item
 
 OUTCOMES = ("passed", MISTAKE, PROPERTY, UNKNOWN, "not_attempted")
@@ -38,12 +38,12 @@ def outcomes(item: Item) -> dict[str, float]:
     return {k: counts[k] / n for k in OUTCOMES}
 
 
-def _style(family: str | None):
-    """The charts' look (and a font with Chinese glyphs when family is given), for building and saving."""
+def _style(language: str):
+    """The charts' look, and their language's font, for building and saving them."""
     import matplotlib
 
-    fonts = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
-    return matplotlib.rc_context({**fonts, "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+    return matplotlib.rc_context({**font_settings(language), "font.size": 9, "axes.spines.top": False,
+                                  "axes.spines.right": False})
 
 
 def _png(fig: Figure) -> bytes:
@@ -53,10 +53,10 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def exercise_chart(item: Item, say, family: str | None = None) -> bytes:
+def exercise_chart(item: Item, say, language: str = "en") -> bytes:
     """Left: every outcome as a share of the class, each mistake its own bar (the commonest
     MAX_BARS causes). Right: how many students had each score."""
-    with _style(family):
+    with _style(language):
         return _exercise_chart(item, say)
 
 
@@ -92,10 +92,10 @@ def _exercise_chart(item: Item, say) -> bytes:
     return _png(fig)
 
 
-def overview_chart(all_items: list[Item], say, family: str | None = None) -> bytes:
+def overview_chart(all_items: list[Item], say, language: str = "en") -> bytes:
     """One stacked bar per exercise (its outcomes as shares of the class), the lowest pass
     rate on top, each labelled with its commonest cause of failure."""
-    with _style(family):
+    with _style(language):
         return _overview_chart(all_items, say)
 
 
