@@ -291,15 +291,24 @@ def nbgrader_scores(gradebook: Path) -> dict:
     return scores
 
 
-def write_comparison(results: list, gradebook: Path, path: Path) -> list:
-    """Rows where this engine and nbgrader disagree; written to `path` (header only if none)."""
-    theirs = nbgrader_scores(gradebook)
-    rows = []
+def compare_with_nbgrader(results: list, theirs: dict) -> tuple[int, list]:
+    """(how many exercises nbgrader scored too, the rows where it disagrees with this engine:
+    student, assignment, notebook, exercise, engine score, nbgrader score, engine mistake).
+    results: result dicts (to_dict); theirs: nbgrader_scores()."""
+    compared, rows = 0, []
     for r in results:
         for row in r["exercises"]:
             key = (r["student"], r["assignment"], row["notebook"], row["exercise"])
-            if key in theirs and abs(theirs[key] - row["score"]) > 1e-9:
-                rows.append([*key, row["score"], theirs[key], row["mistake"] or ""])
+            if theirs.get(key) is not None:
+                compared += 1
+                if abs(theirs[key] - row["score"]) > 1e-9:
+                    rows.append([*key, row["score"], theirs[key], row["mistake"] or ""])
+    return compared, rows
+
+
+def write_comparison(results: list, gradebook: Path, path: Path) -> list:
+    """Rows where this engine and nbgrader disagree; written to `path` (header only if none)."""
+    _, rows = compare_with_nbgrader(results, nbgrader_scores(gradebook))
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "assignment", "notebook", "exercise", "engine_score", "nbgrader_score",

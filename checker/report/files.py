@@ -42,21 +42,12 @@ def load(graded: Path) -> tuple[list[SubmissionResult], list[tuple[str, str]]]:
 def differences(results: list[SubmissionResult], gradebook: Path) -> tuple[int, list[dict]]:
     """(how many exercises nbgrader graded too, the rows where its score differs from the
     engine's: student, assignment, notebook, exercise, engine_score, nbgrader_score)."""
-    from ..engine.run import nbgrader_scores
+    from ..engine.run import compare_with_nbgrader, nbgrader_scores
 
-    theirs = nbgrader_scores(gradebook)
-    compared, rows = 0, []
-    for r in results:
-        if r.not_graded:
-            continue
-        for row in r.exercises:
-            key = (r.student, r.assignment, row.notebook, row.exercise)
-            if theirs.get(key) is not None:
-                compared += 1
-                if abs(theirs[key] - row.score) > 1e-9:
-                    rows.append(dict(zip(("student", "assignment", "notebook", "exercise"), key),
-                                     engine_score=f"{row.score:g}", nbgrader_score=f"{theirs[key]:g}"))
-    return compared, rows
+    graded = [r.to_dict() for r in results if not r.not_graded]
+    compared, rows = compare_with_nbgrader(graded, nbgrader_scores(gradebook))
+    keys = ("student", "assignment", "notebook", "exercise", "engine_score", "nbgrader_score")
+    return compared, [dict(zip(keys, [*row[:4], f"{row[4]:g}", f"{row[5]:g}"])) for row in rows]
 
 
 def _number(x: float) -> str:
