@@ -143,6 +143,13 @@ def is_course(folder: Path) -> bool:
     return (folder / "nbgrader_config.py").is_file() and (folder / "notebooks").is_dir()
 
 
+def find_course(given: str | None, beside: Path) -> Path | None:
+    """The course folder: `given` (--course) if it is one; without it, the folder that holds
+    `beside` (submitted/ or graded/), else the current folder, else this kit's; None if none is."""
+    candidates = [Path(given)] if given else [beside.resolve().parent, Path.cwd(), COURSE_ROOT]
+    return next((c for c in candidates if is_course(c)), None)
+
+
 def grade_command(args) -> int:
     """python -m checker grade: exit 0 when every submission was graded, 1 when some could not be
     (infrastructure, with a summary of why), 2 when grading could not start at all."""
@@ -153,11 +160,10 @@ def grade_command(args) -> int:
     if not submitted.is_dir():
         print(f"error: {submitted} is not a folder of submissions (submitted/<student>/<assignment>/)")
         return 2
-    candidates = [Path(args.course)] if args.course else [submitted.resolve().parent, Path.cwd(), COURSE_ROOT]
-    course = next((c for c in candidates if is_course(c)), None)
+    course = find_course(args.course, submitted)
     if course is None:
-        print(f"error: {candidates[0]} is not a course folder (it needs nbgrader_config.py and notebooks/); "
-              "say which with --course")
+        print(f"error: {args.course or submitted.resolve().parent} is not a course folder (it needs "
+              "nbgrader_config.py and notebooks/); say which with --course")
         return 2
     out = Path(args.out) if args.out else submitted.resolve().parent / "graded"
     try:
@@ -182,8 +188,7 @@ def report_command(args) -> int:
         print(f"error: {graded} holds no results/ folder; run python -m checker grade first "
               "(the report reads the engine's results)")
         return 2
-    candidates = [Path(args.course)] if args.course else [graded.resolve().parent, Path.cwd(), COURSE_ROOT]
-    course = next((c for c in candidates if is_course(c)), None)
+    course = find_course(args.course, graded)
     if args.course and course is None:
         print(f"error: {args.course} is not a course folder (it needs nbgrader_config.py and notebooks/)")
         return 2
