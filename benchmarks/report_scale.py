@@ -60,7 +60,7 @@ def main() -> None:
         _, t3 = timed(stats.together, all_items)
         print(f"  item analysis      {t + t2 + t3:6.2f} s")
         report = build.ClassReport(str(graded), results, [], [], [], all_items, [], None)
-        _, t = timed(build._similarity, report, ROOT, "en", None)
+        _, t = timed(lambda: build._similarity(report, ROOT, build._templates(ROOT, results), "en", None))
         print(f"  similarity         {t:6.2f} s (one process; the report runs it in one per core)")
         say = lambda key, **f: key   # noqa: E731
         _, t = timed(lambda: [charts.exercise_chart(i, say) for i in all_items] + [charts.overview_chart(all_items, say)])

@@ -240,3 +240,16 @@ def test_without_a_gradebook_the_page_says_nothing_was_compared(tmp_path):
     report = build.make_report(tmp_path / "graded", tmp_path, charts_too=False)
     import html as html_module
     assert report.differences is None and html_module.escape(text("report.differ_missing", "en")) in page(report)
+
+
+def test_a_stub_the_engine_never_reached_counts_as_not_attempted_not_as_a_failure(tmp_path):
+    stub, _ = build.code_templates(COURSE, "backprop", "01_sigmoid_and_mse.ipynb")["sigmoid_derivative"]
+    rows = [ExerciseRow("01_sigmoid_and_mse.ipynb", "sigmoid", 0.0, 1.0, None, "stopped", answer="import os\nos._exit(0)\n"),
+            ExerciseRow("01_sigmoid_and_mse.ipynb", "sigmoid_derivative", 0.0, 1.0, None, "stopped", answer=stub)]
+    path = tmp_path / "results" / "backprop" / "gus.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(SubmissionResult("gus", "backprop", rows).to_dict()))
+    report = build.make_report(tmp_path, COURSE, charts_too=False)
+    by = {item.exercise: item for item in report.items}
+    assert by["sigmoid"].attempted == {"gus"} and by["sigmoid"].causes["gus"].kind == stats.UNKNOWN
+    assert by["sigmoid_derivative"].attempted == set() and by["sigmoid_derivative"].causes == {}

@@ -77,7 +77,8 @@ def code_templates(course: Path, assignment: str, notebook: str) -> dict:
 def make_report(graded: Path, course: Path | None, language: str = "en",
                 threshold: float = SIMILARITY_THRESHOLD, charts_too: bool = True) -> ClassReport:
     results, unreadable = files.load(graded)
-    all_items = stats.items(results)
+    templates = _templates(course, results) if course is not None else {}
+    all_items = stats.items(results, {key: stub for key, (stub, _) in templates.items()})
     report = ClassReport(str(graded), results, unreadable, sorted({r.assignment for r in results}),
                          sorted({r.student for r in results}), all_items,
                          stats.together(all_items, MIN_TOGETHER), None, threshold)
@@ -90,7 +91,7 @@ def make_report(graded: Path, course: Path | None, language: str = "en",
                                         error=f"{type(exc).__name__}: {str(exc)[:150]}"))
     # Similarity (most of the time) runs in worker processes while this one draws the charts.
     with _pool(report) as pool:
-        pending = _similarity(report, course, language, pool)
+        pending = _similarity(report, course, templates, language, pool)
         if charts_too and all_items:
             say = lambda key, **f: text(f"report.{key}", language, **f)   # noqa: E731
             report.overview_png = charts.overview_chart(all_items, say, language)
@@ -110,7 +111,14 @@ def _pool(report: ClassReport):
     return ProcessPoolExecutor(workers) if workers > 1 and answers >= PARALLEL_FROM else nullcontext()
 
 
-def _similarity(report: ClassReport, course: Path | None, language: str, pool) -> dict:
+def _templates(course: Path, results: list) -> dict:
+    """(assignment, exercise) -> (the released stub, the given solution), for every notebook the results name."""
+    notebooks = {(r.assignment, row.notebook) for r in results for row in r.exercises}
+    return {(assignment, exercise): pair for assignment, notebook in sorted(notebooks)
+            for exercise, pair in code_templates(course, assignment, notebook).items()}
+
+
+def _similarity(report: ClassReport, course: Path | None, templates: dict, language: str, pool) -> dict:
     """(assignment, exercise) -> a future of (pairs, more) with a pool, else (pairs, more)."""
     if course is None:
         report.similarity_note = text("report.no_course", language)
@@ -118,11 +126,10 @@ def _similarity(report: ClassReport, course: Path | None, language: str, pool) -
     graded = [r for r in report.results if not r.not_graded]
     pending = {}
     for item in report.items:
-        templates = code_templates(course, item.assignment, item.notebook)
-        if item.exercise not in templates:
+        if item.key not in templates:
             report.warnings.append(text("report.no_template", language, exercise=item.exercise,
                                         notebook=f"{item.assignment}/{item.notebook}", course=course))
-        template, given = templates.get(item.exercise, ("", ""))
+        template, given = templates.get(item.key, ("", ""))
         answers = {r.student: row.answer for r in graded if r.assignment == item.assignment
                    for row in r.exercises if row.exercise == item.exercise and row.answer and row.answer.strip()}
         pending[item.key] = pool.submit(similar_pairs, answers, template, given, report.threshold) if pool \

@@ -4,7 +4,8 @@ failure showed; the discrimination index; and which misconceptions go together.
 Definitions (the page states them too):
 - the class of an exercise: the students with a graded result for its assignment;
 - attempted: graded, an answer cell was submitted (results of an older engine, which did not
-  record answers, count every one), and it is not the untouched stub (not_attempted);
+  record answers, count every one), and it is not the stub as handed out (not_attempted, or
+  equal to the released stub);
 - attempt rate and pass rate: shares of the class; mean score: mean share of the points over the class;
 - a failure's cause: its mistake id, else the property of right answers it broke, else unknown;
   counted over the attempts;
@@ -100,9 +101,12 @@ def cause_of(row) -> Cause:
     return Cause(UNKNOWN)
 
 
-def items(results: list[SubmissionResult]) -> list[Item]:
+def items(results: list[SubmissionResult], stubs: dict | None = None) -> list[Item]:
     """One Item per (assignment, exercise), in the order the results list them. Submissions
-    that were not graded, and rows not graded, count nowhere."""
+    that were not graded, and rows not graded, count nowhere. stubs: (assignment, exercise) ->
+    the released stub; an answer that is the stub as handed out was not attempted, even where the
+    engine did not reach it to say so (a run stopped by an earlier cell)."""
+    stubs = stubs or {}
     found: dict[tuple, Item] = {}
     for result in results:
         if result.not_graded:
@@ -114,11 +118,17 @@ def items(results: list[SubmissionResult]) -> list[Item]:
                 result.assignment, row.notebook, row.exercise, row.max_score))
             share = row.score / row.max_score if row.max_score else 0.0
             item.shares[result.student] = share
-            if row.mistake != NOT_ATTEMPTED and (row.answer is None or row.answer.strip()):
+            if _attempted(row, stubs.get((result.assignment, row.exercise))):
                 item.attempted.add(result.student)
                 if share < 1 - 1e-9:
                     item.causes[result.student] = cause_of(row)
     return list(found.values())
+
+
+def _attempted(row, stub: str | None) -> bool:
+    if row.mistake == NOT_ATTEMPTED or row.answer is not None and not row.answer.strip():
+        return False
+    return row.answer is None or stub is None or row.answer.strip() != stub.strip()
 
 
 def rest_scores(all_items: list[Item], left_out: Item) -> dict:
